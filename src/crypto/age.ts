@@ -1,0 +1,228 @@
+/**
+ * age v1 encryption and decryption as push-based state machines, plus whole-buffer helpers.
+ *
+ * `Encrypter`: recipients → header, nonce, STREAM chunks (optionally armored).
+ * `Decrypter`: bytes in any slices → header parsed and authenticated → plaintext chunks.
+ * No I/O: the caller moves the bytes (see src/io/).
+ *
+ * @module
+ */
+import { HeaderError, HmacError, NoMatchError } from "./errors.js";
+import { concat } from "./bytes.js";
+import { encodeHeader, findHeaderEnd, parseHeader, verifyHeaderMac, type Header, type Stanza } from "./format/header.js";
+import { NONCE_SIZE, StreamDecryptor, StreamEncryptor, payloadKey } from "./format/stream.js";
+import { ArmorDecoder, ArmorEncoder, looksArmored } from "./format/armor.js";
+import { secureRandom, type RandomSource } from "./random.js";
+import type { Identity, Recipient } from "./recipients/types.js";
+
+/** Options for {@link Decrypter}. */
+export interface DecryptOptions {
+  /** `"auto"` (default) detects armor from the first non-whitespace byte. */
+  readonly armor?: boolean | "auto";
+}
+
+/** Options for {@link Encrypter}. */
+export interface EncryptOptions {
+  /** Wrap the output in ASCII armor. */
+  readonly armor?: boolean;
+  /** Randomness for the file key, nonce and ephemeral keys. Default: the OS CSPRNG. */
+  readonly random?: RandomSource;
+}
+
+/**
+ * Build the stanzas for a set of recipients around one fresh file key, enforcing the header
+ * rules (at least one recipient; a must-be-alone recipient such as scrypt really alone).
+ * @throws TypeError naming the rule that was broken
+ */
+export function wrapFileKey(recipients: readonly Recipient[], fileKey: Uint8Array, random: RandomSource): Stanza[] {
+  if (recipients.length === 0) throw new TypeError("no recipients");
+  for (const r of recipients) {
+    if (r.mustBeAlone !== undefined && recipients.length > 1) throw new TypeError(r.mustBeAlone);
+  }
+  return recipients.flatMap((r) => r.wrapFileKey(fileKey, random));
+}
+
+/** Encrypts one file. Call `push` for each plaintext slice, then `finish` once. */
+export class Encrypter {
+  readonly #stream: StreamEncryptor;
+  readonly #armor: ArmorEncoder | null;
+  #head: Uint8Array | null;
+  /** The stanzas written to the header (for inspection and tests). */
+  readonly stanzas: readonly Stanza[];
+
+  /**
+   * @param recipients - one or more; all wrap the same fresh file key
+   * @throws TypeError if the recipient set is not allowed (see {@link wrapFileKey})
+   */
+  constructor(recipients: readonly Recipient[], options: EncryptOptions = {}) {
+    const random = options.random ?? secureRandom;
+    const fileKey = random(16);
+    this.stanzas = wrapFileKey(recipients, fileKey, random);
+    const nonce = random(NONCE_SIZE);
+    this.#head = concat(encodeHeader(this.stanzas, fileKey), nonce);
+    this.#stream = new StreamEncryptor(payloadKey(fileKey, nonce));
+    fileKey.fill(0);
+    this.#armor = options.armor ? new ArmorEncoder() : null;
+  }
+
+  #emit(parts: Uint8Array[]): Uint8Array {
+    if (this.#head) {
+      parts.unshift(this.#head);
+      this.#head = null;
+    }
+    const bin = parts.length === 1 ? (parts[0] as Uint8Array) : concat(...parts);
+    return this.#armor ? this.#armor.push(bin) : bin;
+  }
+
+  /** Add plaintext; returns ciphertext bytes ready to write (possibly empty). */
+  push(plaintext: Uint8Array): Uint8Array {
+    return this.#emit(this.#stream.push(plaintext));
+  }
+
+  /** Returns the last ciphertext bytes. */
+  finish(): Uint8Array {
+    const last = this.#emit([this.#stream.finish()]);
+    return this.#armor ? concat(last, this.#armor.finish()) : last;
+  }
+}
+
+/**
+ * Decrypts one file. `push` returns plaintext only once the header has been parsed, a file key
+ * found and the header MAC verified; every chunk it returns has authenticated. The plaintext is
+ * complete and trustworthy only when `finish` returns without throwing.
+ */
+export class Decrypter {
+  readonly #identities: readonly Identity[];
+  #armor: ArmorDecoder | null | undefined = undefined;
+  #leading: Uint8Array = new Uint8Array(0);
+  #pending: Uint8Array = new Uint8Array(0);
+  #header: Header | null = null;
+  #stream: StreamDecryptor | null = null;
+
+  /** @param identities - tried in order; the first that opens a stanza wins */
+  constructor(identities: readonly Identity[], options: DecryptOptions = {}) {
+    this.#identities = identities;
+    const armor = options.armor ?? "auto";
+    if (armor !== "auto") this.#armor = armor ? new ArmorDecoder() : null;
+  }
+
+  /** The parsed header, once it has been read and authenticated. */
+  get header(): Header | null {
+    return this.#stream ? this.#header : null;
+  }
+
+  /** Whether the input was armored (known after the first non-whitespace byte). */
+  get armored(): boolean | undefined {
+    return this.#armor === undefined ? undefined : this.#armor !== null;
+  }
+
+  /** Add ciphertext; returns authenticated plaintext chunks. */
+  push(data: Uint8Array): Uint8Array[] {
+    if (this.#armor === undefined) {
+      // Decide on armor at the first byte that is not whitespace.
+      data = this.#leading.length === 0 ? data : concat(this.#leading, data);
+      const detected = looksArmored(data);
+      if (detected === undefined && data.length <= 1024) {
+        this.#leading = data;
+        return [];
+      }
+      this.#leading = new Uint8Array(0);
+      this.#armor = detected ? new ArmorDecoder() : null;
+    }
+    const bin = this.#armor ? this.#armor.push(data) : data;
+    return this.#pushBinary(bin);
+  }
+
+  #pushBinary(bin: Uint8Array): Uint8Array[] {
+    if (this.#stream) return this.#stream.push(bin);
+    this.#pending = this.#pending.length === 0 ? bin : concat(this.#pending, bin);
+    const end = findHeaderEnd(this.#pending);
+    if (end === null || this.#pending.length < end + NONCE_SIZE) return [];
+    const header = parseHeader(this.#pending.subarray(0, end));
+    const fileKey = this.#unwrap(header);
+    const nonce = this.#pending.subarray(end, end + NONCE_SIZE);
+    this.#header = header;
+    this.#stream = new StreamDecryptor(payloadKey(fileKey, nonce));
+    fileKey.fill(0);
+    const rest = this.#pending.subarray(end + NONCE_SIZE);
+    this.#pending = new Uint8Array(0);
+    return this.#stream.push(rest);
+  }
+
+  #unwrap(header: Header): Uint8Array {
+    for (const identity of this.#identities) {
+      const fileKey = identity.unwrapFileKey(header.stanzas);
+      if (fileKey === null) continue;
+      if (fileKey.length !== 16) throw new HeaderError("the unwrapped file key is not 16 bytes");
+      if (!verifyHeaderMac(header, fileKey)) throw new HmacError();
+      return fileKey;
+    }
+    throw new NoMatchError();
+  }
+
+  /**
+   * End of input.
+   * @returns the final plaintext chunk(s)
+   * @throws HeaderError, NoMatchError, HmacError, ArmorError or PayloadError
+   */
+  finish(): Uint8Array[] {
+    if (this.#armor === undefined) {
+      if (this.#leading.length > 0) this.#armor = null;
+      else throw new HeaderError("the input is empty");
+      this.#pending = this.#leading;
+    }
+    const out: Uint8Array[] = [];
+    if (this.#armor) out.push(...this.#pushBinary(this.#armor.finish()));
+    if (!this.#stream) {
+      if (findHeaderEnd(this.#pending) === null) {
+        throw new HeaderError(this.#pending.length === 0 ? "the input is empty" : "the header is incomplete (truncated, or not an age file)");
+      }
+      const end = findHeaderEnd(this.#pending) as number;
+      // The header is complete but the nonce is not: parse anyway so that header errors win.
+      const header = parseHeader(this.#pending.subarray(0, end));
+      this.#unwrap(header);
+      throw new HeaderError("the file ends before the payload nonce (truncated)");
+    }
+    out.push(...this.#stream.finish());
+    return out;
+  }
+}
+
+/**
+ * Encrypt a whole buffer.
+ * @returns the age file (armored if asked)
+ */
+export function encrypt(plaintext: Uint8Array, recipients: readonly Recipient[], options: EncryptOptions = {}): Uint8Array {
+  const e = new Encrypter(recipients, options);
+  return concat(e.push(plaintext), e.finish());
+}
+
+/**
+ * Decrypt a whole buffer; releases nothing unless the whole file authenticates.
+ * @throws AgeError subclasses on any failure
+ */
+export function decrypt(ciphertext: Uint8Array, identities: readonly Identity[]): Uint8Array {
+  const d = new Decrypter(identities);
+  const parts = d.push(ciphertext);
+  parts.push(...d.finish());
+  return concat(...parts);
+}
+
+/**
+ * Parse a header without decrypting anything (for `inspect`).
+ * @param data - the start of a file: binary or armored, at least the whole header
+ * @returns the header and whether the input was armored
+ * @throws HeaderError or ArmorError
+ */
+export function readHeader(data: Uint8Array): { header: Header; armored: boolean; binary: Uint8Array } {
+  const armored = looksArmored(data) === true;
+  let bin = data;
+  if (armored) {
+    const a = new ArmorDecoder();
+    bin = a.push(data);
+    bin = concat(bin, a.finish());
+  }
+  const end = findHeaderEnd(bin);
+  if (end === null) throw new HeaderError(bin.length === 0 ? "the input is empty" : "the header is incomplete (truncated, or not an age file)");
+  return { header: parseHeader(bin.subarray(0, end)), armored, binary: bin };
+}

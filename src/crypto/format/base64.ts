@@ -1,0 +1,49 @@
+/**
+ * Canonical, unpadded standard base64 as the age header requires it.
+ *
+ * @module
+ */
+import { base64, base64nopad } from "@scure/base";
+
+/**
+ * Encode bytes as unpadded standard base64.
+ * @param bytes - any bytes
+ * @returns base64 without `=`
+ */
+export function encodeB64(bytes: Uint8Array): string {
+  return base64nopad.encode(bytes);
+}
+
+/**
+ * Decode canonical unpadded base64.
+ * @param s - base64 text, no padding, no whitespace
+ * @returns the bytes, or `null` if `s` is not the canonical encoding of any byte string
+ */
+export function decodeB64(s: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9+/]*$/.test(s) || s.length % 4 === 1) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = base64nopad.decode(s);
+  } catch {
+    return null;
+  }
+  // Reject non-zero unused bits: only the canonical encoding round-trips.
+  return base64nopad.encode(bytes) === s ? bytes : null;
+}
+
+/** Padded standard base64, for the ASCII armor. */
+export function encodeB64Padded(bytes: Uint8Array): string {
+  return base64.encode(bytes);
+}
+
+/** Decode canonical padded base64 (the armor body); `null` if invalid or non-canonical. */
+export function decodeB64Padded(s: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = base64.decode(s);
+  } catch {
+    return null;
+  }
+  return base64.encode(bytes) === s ? bytes : null;
+}

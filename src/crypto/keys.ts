@@ -1,0 +1,148 @@
+/**
+ * Key encodings: X25519 identities (`AGE-SECRET-KEY-1…`) and recipients (`age1…`) in Bech32,
+ * and parsing of identity and recipient files.
+ *
+ * @module
+ */
+import { bech32 } from "@scure/base";
+import { primitives } from "./primitives.js";
+import type { RandomSource } from "./random.js";
+import { toHex } from "./bytes.js";
+
+export const RECIPIENT_HRP = "age";
+export const IDENTITY_HRP = "AGE-SECRET-KEY-";
+
+/** A parsed X25519 key pair. */
+export interface X25519KeyPair {
+  readonly secretKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+/** Thrown when a key string cannot be decoded; the message never contains the key. */
+export class KeyFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KeyFormatError";
+  }
+}
+
+function decodeBech32(s: string, hrp: string, length: number, what: string): Uint8Array {
+  if (s !== s.toLowerCase() && s !== s.toUpperCase()) throw new KeyFormatError(`${what} mixes upper and lower case`);
+  let decoded: { prefix: string; words: number[] };
+  try {
+    decoded = bech32.decode(s as `${string}1${string}`, false);
+  } catch {
+    throw new KeyFormatError(`${what} is not valid Bech32 (bad character or checksum)`);
+  }
+  if (decoded.prefix.toLowerCase() !== hrp.toLowerCase()) throw new KeyFormatError(`${what} has the wrong prefix`);
+  let bytes: Uint8Array;
+  try {
+    bytes = bech32.fromWords(decoded.words);
+  } catch {
+    throw new KeyFormatError(`${what} has invalid padding`);
+  }
+  if (bytes.length !== length) throw new KeyFormatError(`${what} has the wrong length`);
+  return bytes;
+}
+
+/** Encode a 32-byte X25519 public key as `age1…`. */
+export function encodeRecipient(publicKey: Uint8Array): string {
+  return bech32.encode(RECIPIENT_HRP, bech32.toWords(publicKey), false);
+}
+
+/** Encode a 32-byte X25519 secret key as `AGE-SECRET-KEY-1…`. */
+export function encodeIdentity(secretKey: Uint8Array): string {
+  return bech32.encode(IDENTITY_HRP.toLowerCase(), bech32.toWords(secretKey), false).toUpperCase();
+}
+
+/**
+ * Decode an `age1…` recipient.
+ * @throws KeyFormatError if it is not a valid X25519 recipient
+ */
+export function decodeRecipient(s: string): Uint8Array {
+  if (s.startsWith("age1pq1") || s.startsWith("age1tag")) throw new KeyFormatError("post-quantum and tagged recipients are not supported yet");
+  if (!s.startsWith("age1")) throw new KeyFormatError('recipient does not start with "age1"');
+  return decodeBech32(s, RECIPIENT_HRP, 32, "recipient");
+}
+
+/**
+ * Decode an `AGE-SECRET-KEY-1…` identity.
+ * @throws KeyFormatError if it is not a valid X25519 identity
+ */
+export function decodeIdentity(s: string): X25519KeyPair {
+  if (s.startsWith("AGE-SECRET-KEY-PQ-1")) throw new KeyFormatError("post-quantum identities are not supported yet");
+  if (!s.startsWith("AGE-SECRET-KEY-1")) throw new KeyFormatError('identity does not start with "AGE-SECRET-KEY-1"');
+  const secretKey = decodeBech32(s, IDENTITY_HRP, 32, "identity");
+  return { secretKey, publicKey: primitives.x25519Base(secretKey) };
+}
+
+/** Generate a new X25519 key pair from `random` (32 bytes). */
+export function generateKeyPair(random: RandomSource): X25519KeyPair {
+  const secretKey = random(32);
+  return { secretKey, publicKey: primitives.x25519Base(secretKey) };
+}
+
+/**
+ * An authority id: lower-case hex of the first 4 bytes of SHA-256(public key), as in
+ * DESIGN.md's lawful-access stanza.
+ */
+export function authorityId(publicKey: Uint8Array): string {
+  return toHex(primitives.sha256(publicKey).subarray(0, 4));
+}
+
+/** One secret key found in an identity file, with its line number. */
+export interface IdentityEntry {
+  readonly key: X25519KeyPair;
+  readonly line: number;
+}
+
+/** Metadata found in `# name: value` comments of a key file (e.g. `authority`). */
+export type KeyFileMeta = Readonly<Record<string, string>>;
+
+/**
+ * Parse an identity file: one `AGE-SECRET-KEY-1…` per line, `#` comments and blank lines
+ * ignored. Errors name the line, never its content (it may be secret).
+ * @throws KeyFormatError
+ */
+export function parseIdentityFile(text: string): { identities: IdentityEntry[]; meta: KeyFileMeta } {
+  const identities: IdentityEntry[] = [];
+  const meta: Record<string, string> = {};
+  const lines = text.split("\n");
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "").trim();
+    if (line === "") return;
+    if (line.startsWith("#")) {
+      const m = /^#\s*([a-z][a-z -]*):\s*(.*)$/.exec(line);
+      if (m) meta[m[1] as string] = m[2] as string;
+      return;
+    }
+    if (line.startsWith("age1")) throw new KeyFormatError(`line ${i + 1} is a recipient (public key), not an identity`);
+    try {
+      identities.push({ key: decodeIdentity(line), line: i + 1 });
+    } catch (e) {
+      throw new KeyFormatError(`malformed identity at line ${i + 1}: ${(e as Error).message}`);
+    }
+  });
+  if (identities.length === 0) throw new KeyFormatError("no identities found");
+  return { identities, meta };
+}
+
+/**
+ * Parse a recipients file: one `age1…` per line, `#` comments and blank lines ignored.
+ * @throws KeyFormatError
+ */
+export function parseRecipientsFile(text: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "").trim();
+    if (line === "" || line.startsWith("#")) return;
+    if (line.startsWith("AGE-SECRET-KEY-")) throw new KeyFormatError(`line ${i + 1} is an identity (secret key), not a recipient`);
+    try {
+      out.push(decodeRecipient(line));
+    } catch (e) {
+      throw new KeyFormatError(`malformed recipient at line ${i + 1}: ${(e as Error).message}`);
+    }
+  });
+  if (out.length === 0) throw new KeyFormatError("no recipients found");
+  return out;
+}

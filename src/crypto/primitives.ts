@@ -1,0 +1,188 @@
+/**
+ * The only module that names a cryptographic library.
+ *
+ * Two backends implement one interface: `node` (OpenSSL through `node:crypto`, many times
+ * faster) and `noble` (the audited pure-JS `@noble/*` libraries: portable, and the independent
+ * reference the node backend is checked against). Everything above this file is
+ * backend-agnostic and calls {@link primitives}, which is the node backend on Node.
+ *
+ * @module
+ */
+import * as nodeCrypto from "node:crypto";
+import { x25519 as nobleX25519 } from "@noble/curves/ed25519.js";
+import { chacha20poly1305 as nobleChaCha } from "@noble/ciphers/chacha.js";
+import { hkdf as nobleHkdf } from "@noble/hashes/hkdf.js";
+import { hmac as nobleHmac } from "@noble/hashes/hmac.js";
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
+import { scrypt as nobleScrypt } from "@noble/hashes/scrypt.js";
+
+/** Thrown by {@link Primitives.x25519} when the shared secret is all zeros (a low-order point). */
+export class LowOrderPointError extends Error {
+  constructor() {
+    super("X25519 produced an all-zero shared secret (low-order point)");
+    this.name = "LowOrderPointError";
+  }
+}
+
+/** The set of primitives doormat uses; each backend implements all of it. */
+export interface Primitives {
+  /** Backend name, shown by `selftest`. */
+  readonly name: "node" | "noble";
+  /**
+   * X25519 scalar multiplication (RFC 7748).
+   * @param scalar - 32-byte secret (clamped inside)
+   * @param point - 32-byte u-coordinate
+   * @returns the 32-byte result
+   * @throws LowOrderPointError if the result is all zeros
+   */
+  x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array;
+  /** X25519 with the base point 9: the public key of `scalar`. */
+  x25519Base(scalar: Uint8Array): Uint8Array;
+  /** ChaCha20-Poly1305 (RFC 8439) with empty AAD: returns ciphertext ‖ 16-byte tag. */
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** Opens a sealed box; returns `null` when authentication fails (never throws for that). */
+  open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array | null;
+  /** HKDF-SHA-256 (RFC 5869) extract-then-expand. */
+  hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /** HMAC-SHA-256 (RFC 2104). */
+  hmac(key: Uint8Array, message: Uint8Array): Uint8Array;
+  /** SHA-256. */
+  sha256(message: Uint8Array): Uint8Array;
+  /** scrypt (RFC 7914) with r = 8, p = 1 unless given, N = 2^logN. */
+  scrypt(password: Uint8Array, salt: Uint8Array, logN: number, dkLen: number, r?: number, p?: number): Uint8Array;
+}
+
+function u8(buf: Buffer | ArrayBuffer): Uint8Array {
+  return buf instanceof ArrayBuffer ? new Uint8Array(buf) : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function isAllZero(bytes: Uint8Array): boolean {
+  let acc = 0;
+  for (const b of bytes) acc |= b;
+  return acc === 0;
+}
+
+// DER prefixes for raw X25519 keys (RFC 8410): PKCS#8 private and SPKI public.
+const PKCS8_X25519 = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
+const SPKI_X25519 = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]);
+const BASEPOINT = new Uint8Array(32);
+BASEPOINT[0] = 9;
+
+function concat2(a: Uint8Array, b: Uint8Array): Buffer {
+  return Buffer.concat([a, b]);
+}
+
+/** `node:crypto` (OpenSSL) key objects for raw X25519 keys, exported for callers that reuse keys. */
+export function nodePrivateKey(scalar: Uint8Array): nodeCrypto.KeyObject {
+  if (scalar.length !== 32) throw new RangeError("X25519 scalar must be 32 bytes");
+  return nodeCrypto.createPrivateKey({ key: concat2(PKCS8_X25519, scalar), format: "der", type: "pkcs8" });
+}
+
+function nodePublicKey(point: Uint8Array): nodeCrypto.KeyObject {
+  if (point.length !== 32) throw new RangeError("X25519 point must be 32 bytes");
+  return nodeCrypto.createPublicKey({ key: concat2(SPKI_X25519, point), format: "der", type: "spki" });
+}
+
+/** The OpenSSL backend. */
+export const nodePrimitives: Primitives = {
+  name: "node",
+  x25519(scalar, point) {
+    let out: Uint8Array;
+    try {
+      out = u8(nodeCrypto.diffieHellman({ privateKey: nodePrivateKey(scalar), publicKey: nodePublicKey(point) }));
+    } catch (e) {
+      // OpenSSL refuses an all-zero result ("failed during derivation"); report it as such.
+      if (e instanceof RangeError) throw e;
+      throw new LowOrderPointError();
+    }
+    if (isAllZero(out)) throw new LowOrderPointError();
+    return out;
+  },
+  x25519Base(scalar) {
+    const der = nodeCrypto.createPublicKey(nodePrivateKey(scalar)).export({ format: "der", type: "spki" });
+    return u8(der).slice(SPKI_X25519.length);
+  },
+  seal(key, nonce, plaintext) {
+    const c = nodeCrypto.createCipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
+    const out = Buffer.allocUnsafe(plaintext.length + 16);
+    const n = c.update(plaintext).copy(out, 0);
+    c.final();
+    c.getAuthTag().copy(out, n);
+    return u8(out);
+  },
+  open(key, nonce, sealed) {
+    if (sealed.length < 16) return null;
+    const d = nodeCrypto.createDecipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
+    d.setAuthTag(sealed.subarray(sealed.length - 16));
+    const pt = d.update(sealed.subarray(0, sealed.length - 16));
+    try {
+      d.final();
+    } catch {
+      pt.fill(0);
+      return null;
+    }
+    return u8(pt);
+  },
+  hkdf(ikm, salt, info, length) {
+    return u8(nodeCrypto.hkdfSync("sha256", ikm, salt, info, length));
+  },
+  hmac(key, message) {
+    return u8(nodeCrypto.createHmac("sha256", key).update(message).digest());
+  },
+  sha256(message) {
+    return u8(nodeCrypto.createHash("sha256").update(message).digest());
+  },
+  scrypt(password, salt, logN, dkLen, r = 8, p = 1) {
+    const N = 2 ** logN;
+    return u8(nodeCrypto.scryptSync(password, salt, dkLen, { N, r, p, maxmem: 128 * r * N + 32 * 1024 * 1024 }));
+  },
+};
+
+/** The pure-JS `@noble/*` backend: portable, and the reference for differential tests. */
+export const noblePrimitives: Primitives = {
+  name: "noble",
+  x25519(scalar, point) {
+    let out: Uint8Array;
+    try {
+      out = nobleX25519.scalarMult(scalar, point);
+    } catch {
+      // noble throws on an all-zero result instead of returning it.
+      throw new LowOrderPointError();
+    }
+    if (isAllZero(out)) throw new LowOrderPointError();
+    return out;
+  },
+  x25519Base(scalar) {
+    return nobleX25519.scalarMultBase(scalar);
+  },
+  seal(key, nonce, plaintext) {
+    return nobleChaCha(key, nonce).encrypt(plaintext);
+  },
+  open(key, nonce, sealed) {
+    if (sealed.length < 16) return null;
+    try {
+      return nobleChaCha(key, nonce).decrypt(sealed);
+    } catch {
+      return null;
+    }
+  },
+  hkdf(ikm, salt, info, length) {
+    return nobleHkdf(nobleSha256, ikm, salt, info, length);
+  },
+  hmac(key, message) {
+    return nobleHmac(nobleSha256, key, message);
+  },
+  sha256(message) {
+    return nobleSha256(message);
+  },
+  scrypt(password, salt, logN, dkLen, r = 8, p = 1) {
+    const N = 2 ** logN;
+    return nobleScrypt(password, salt, { N, r, p, dkLen, maxmem: 128 * r * N + 32 * 1024 * 1024 });
+  },
+};
+
+/** The backend in use: OpenSSL on Node. */
+export const primitives: Primitives = nodePrimitives;
+
+/** Both backends, for `selftest` and differential tests. */
+export const backends: readonly Primitives[] = [nodePrimitives, noblePrimitives];

@@ -1,0 +1,86 @@
+/**
+ * THE BACKDOOR. "Lawful access", as governments ask for it, in one file.
+ *
+ * An escrowed file is an ordinary age file whose header carries one more stanza: the same
+ * 16-byte file key that protects the message, wrapped to an authority's X25519 key.
+ *
+ *     -> doormat.example/lawful-access <authority-id> <ephemeral-share>
+ *     <base64 body: the wrapped file key, 32 bytes>
+ *
+ * Whoever holds the authority's secret key opens every file that carries such a stanza:
+ * past files, future files, everyone's. The key is a key file like any other; if it leaks,
+ * anyone can use it. That is the whole argument of "Keys Under Doormats" (2015).
+ *
+ * Spec: DESIGN.md, "The escrow stanza"; worked example: docs/FORMAT.md.
+ *
+ * @module
+ */
+import { HeaderError } from "../errors.js";
+import { utf8 } from "../bytes.js";
+import { decodeB64, encodeB64 } from "../format/base64.js";
+import type { Stanza } from "../format/header.js";
+import { authorityId } from "../keys.js";
+import type { RandomSource } from "../random.js";
+import type { Identity, Recipient } from "./types.js";
+import { X25519Identity, X25519Recipient, decodeShareStanza, x25519Unwrap, x25519Wrap } from "./x25519.js";
+
+/** The stanza type: a domain-style name, so that anyone inspecting the header can see it. */
+export const ESCROW_TYPE = "doormat.example/lawful-access";
+/** HKDF info that separates escrow wrap keys from X25519 ones. */
+export const ESCROW_INFO = utf8("doormat.example/lawful-access/v1");
+
+/** Wraps every file key to an authority as well. Used next to the recipients the sender chose. */
+export class EscrowRecipient implements Recipient {
+  readonly publicKey: Uint8Array;
+  /** First 4 bytes of SHA-256(public key), hex: names the key the escrow agent must fetch. */
+  readonly authorityId: string;
+  constructor(authorityPublicKey: Uint8Array) {
+    this.publicKey = authorityPublicKey;
+    this.authorityId = authorityId(authorityPublicKey);
+  }
+  wrapFileKey(fileKey: Uint8Array, random: RandomSource): Stanza[] {
+    // Exactly an X25519 wrap (fresh ephemeral, ECDH, HKDF, ChaCha20-Poly1305)…
+    const { share, body } = x25519Wrap(fileKey, this.publicKey, ESCROW_INFO, random);
+    // …under a label that tells the world a third party can read this file.
+    return [{ type: ESCROW_TYPE, args: [this.authorityId, encodeB64(share)], body }];
+  }
+}
+
+/**
+ * The covert variant: the authority is added as a plain X25519 recipient. Nothing in the
+ * header tells it apart from a genuine recipient.
+ */
+export class CovertEscrowRecipient extends X25519Recipient {}
+
+/**
+ * An authority's identity. It opens lawful-access stanzas addressed to it, and, being an
+ * ordinary X25519 key, plain X25519 stanzas too (which is how covert escrow is opened).
+ */
+export class AuthorityIdentity implements Identity {
+  readonly #x25519: X25519Identity;
+  readonly authorityId: string;
+  constructor(secretKey: Uint8Array, publicKey?: Uint8Array) {
+    this.#x25519 = new X25519Identity(secretKey, publicKey);
+    this.authorityId = authorityId(this.#x25519.publicKey);
+  }
+  unwrapFileKey(stanzas: readonly Stanza[]): Uint8Array | null {
+    for (const stanza of stanzas) {
+      if (stanza.type !== ESCROW_TYPE) continue;
+      const { share, body } = decodeShareStanza(stanza, "lawful-access", 2, 1);
+      const id = stanza.args[0] as string;
+      if (!/^[0-9a-f]{8}$/.test(id)) throw new HeaderError("invalid lawful-access stanza: authority id is not 8 lower-case hex digits");
+      if (id !== this.authorityId) continue; // addressed to another authority
+      const fileKey = x25519Unwrap(this.#x25519.secretKey, this.#x25519.publicKey, share, body, ESCROW_INFO);
+      if (fileKey !== null) return fileKey;
+    }
+    return this.#x25519.unwrapFileKey(stanzas);
+  }
+}
+
+/** Describe a header's escrow exposure, for `inspect`. Pure; reports what the header shows. */
+export function escrowAuthorities(stanzas: readonly Stanza[]): string[] {
+  return stanzas.filter((s) => s.type === ESCROW_TYPE).map((s) => {
+    const id = s.args[0];
+    return id !== undefined && decodeB64(s.args[1] ?? "") !== null ? id : "(malformed)";
+  });
+}

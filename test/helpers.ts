@@ -1,0 +1,55 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { inflateSync } from "node:zlib";
+import { createHash } from "node:crypto";
+
+export const VECTOR_DIR = fileURLToPath(new URL("./vectors/age/", import.meta.url));
+
+export interface Vector {
+  name: string;
+  expect: "success" | "header failure" | "HMAC failure" | "armor failure" | "payload failure" | "no match";
+  payload?: string;
+  fileKey: string;
+  identities: string[];
+  passphrases: string[];
+  armored: boolean;
+  comment?: string;
+  body: Uint8Array;
+}
+
+/** Parse one CCTV age vector file: `key: value` lines, a blank line, then the (maybe zlib) body. */
+export function parseVector(name: string, raw: Uint8Array): Vector {
+  const sep = Buffer.from(raw).indexOf("\n\n");
+  if (sep < 0) throw new Error(`${name}: no blank line`);
+  const head = Buffer.from(raw.subarray(0, sep)).toString("utf8");
+  let body: Uint8Array = raw.subarray(sep + 2);
+  const v: Partial<Vector> & { identities: string[]; passphrases: string[] } = { name, identities: [], passphrases: [], armored: false };
+  for (const line of head.split("\n")) {
+    const i = line.indexOf(": ");
+    const key = line.slice(0, i);
+    const value = line.slice(i + 2);
+    switch (key) {
+      case "expect": v.expect = value as Vector["expect"]; break;
+      case "payload": v.payload = value; break;
+      case "file key": v.fileKey = value; break;
+      case "identity": v.identities.push(value); break;
+      case "passphrase": v.passphrases.push(value); break;
+      case "armored": v.armored = value === "yes"; break;
+      case "comment": v.comment = value; break;
+      case "compressed":
+        if (value !== "zlib") throw new Error(`${name}: unknown compression ${value}`);
+        body = inflateSync(body);
+        break;
+      default: throw new Error(`${name}: unknown key ${key}`);
+    }
+  }
+  return { ...(v as Vector), body };
+}
+
+export function loadVectors(): Vector[] {
+  return readdirSync(VECTOR_DIR).sort().map((name) => parseVector(name, readFileSync(VECTOR_DIR + name)));
+}
+
+export function sha256hex(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // The CLI spawn tests need dist/ built; globalSetup builds it once.
+    globalSetup: ["test/global-setup.ts"],
+  },
+});
