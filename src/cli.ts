@@ -1,0 +1,126 @@
+/**
+ * The command-line program: `createProgram(deps)` builds it (tests call it in process), and
+ * `main()` is the only place that touches `process`.
+ *
+ * @module
+ */
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { secureRandom } from "./crypto/random.js";
+import { makeContext, type Context, type Deps } from "./commands/context.js";
+import { makeKeygenCommand, makePubkeyCommand } from "./commands/keygen.js";
+import { makeEncryptCommand } from "./commands/encrypt.js";
+import { makeDecryptCommand } from "./commands/decrypt.js";
+import { makeInspectCommand } from "./commands/inspect.js";
+import { makeSelftestCommand } from "./commands/selftest.js";
+import { makeDemoCommand } from "./commands/demo.js";
+import { readSecretFromTerminal, waitForEnterOnTerminal } from "./io/tty.js";
+import { CliError, EXIT, Messages } from "./ui/messages.js";
+import { colorLevel, makeChalk } from "./ui/color.js";
+import { version } from "./version.js";
+
+/**
+ * Build the program. Nothing here reads `process`: everything comes from `deps`.
+ * Errors reach the caller of `parseAsync` as CliError or CommanderError.
+ */
+export function createProgram(deps: Deps): Command {
+  let context: Context | undefined;
+  const program = new Command("doormat")
+    .description("age-compatible encryption that shows what a \"lawful access\" backdoor does.\nA key left for the police is a key left for everyone.")
+    .version(version(), "--version", "print the version")
+    .option("--color", "force colour output")
+    .option("--no-color", "no colour (also: NO_COLOR=1)")
+    .helpOption("-h, --help", "show help")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+      // Commander's own errors ("error: unknown option …") get our prefix.
+      outputError: (s, write) => write(s.replace(/^error: /, "doormat: error: ")),
+    })
+    .addHelpText("after", `
+Examples:
+  $ doormat demo                                  # the story: lawful access, then the leak
+  $ doormat keygen -o alice.key
+  $ doormat encrypt -r age1… -o msg.age msg.txt
+  $ doormat decrypt -i alice.key msg.age
+  $ doormat inspect msg.age
+
+Exit status: 0 success, 1 any failure, 3 escrow found (inspect --deny-escrow), 130 interrupted.
+Docs: README.md, docs/FORMAT.md. npm package: keys-under-doormats.`);
+
+  const ctx = (): Context => {
+    if (!context) {
+      // With both --color and --no-color defined, commander leaves the value undefined
+      // unless one of them is given.
+      context = makeContext(deps, (program.opts() as { color?: boolean }).color);
+    }
+    return context;
+  };
+  for (const make of [makeDemoCommand, makeKeygenCommand, makePubkeyCommand, makeEncryptCommand, makeDecryptCommand, makeInspectCommand, makeSelftestCommand]) {
+    const sub = make(ctx) as unknown as Command;
+    sub.copyInheritedSettings(program as unknown as Command);
+    program.addCommand(sub);
+  }
+  return program as unknown as Command;
+}
+
+/** The real world, for the installed command. */
+export function processDeps(): Deps {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    isTTY: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
+    cwd: process.cwd(),
+    readPassphrase: readSecretFromTerminal,
+    waitForEnter: waitForEnterOnTerminal,
+    random: secureRandom,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+}
+
+/**
+ * Run the CLI with `argv` (without node and script) and return the exit status.
+ * Every failure is one line on stderr; a stack trace only appears with DOORMAT_DEBUG=1.
+ */
+export async function run(argv: readonly string[], deps: Deps): Promise<number> {
+  const program = createProgram(deps);
+  const messages = new Messages(deps.stderr, makeChalk(colorLevel(argv.includes("--no-color") ? false : undefined, deps.env, deps.isTTY.stderr)));
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT.FAILURE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and --version exit 0; usage errors were already printed by commander.
+      return e.exitCode === 0 ? EXIT.OK : EXIT.FAILURE;
+    }
+    if (e instanceof CliError) {
+      messages.error(e.message, e.hints);
+      return e.exitCode;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === "EPIPE") return EXIT.OK; // the reader went away (e.g. `| head`)
+    messages.error(`unexpected failure: ${err?.message ?? String(e)}`, ["this is a bug in doormat; please report it with the command you ran"]);
+    if (deps.env["DOORMAT_DEBUG"]) deps.stderr.write(`${err?.stack ?? ""}\n`);
+    return EXIT.FAILURE;
+  }
+}
+
+/** Entry point of the installed command. */
+export async function main(): Promise<void> {
+  process.on("SIGINT", () => {
+    process.stderr.write("\n");
+    process.exit(EXIT.INTERRUPTED);
+  });
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await run(process.argv.slice(2), processDeps());
+}

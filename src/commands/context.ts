@@ -1,0 +1,51 @@
+/**
+ * What every command receives: the outside world, injected so that tests can run the whole
+ * CLI in process, and the output helpers built from it.
+ *
+ * @module
+ */
+import type { Readable, Writable } from "node:stream";
+import type { ChalkInstance } from "chalk";
+import type { RandomSource } from "../crypto/random.js";
+import { Messages } from "../ui/messages.js";
+import { colorLevel, makeChalk } from "../ui/color.js";
+
+/** The outside world. `main()` fills it from `process`; tests fill it with fakes. */
+export interface Deps {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly isTTY: { readonly stdin: boolean; readonly stdout: boolean; readonly stderr: boolean };
+  readonly cwd: string;
+  /** Prompt on the controlling terminal and read a secret without echo. */
+  readPassphrase(prompt: string): Promise<string>;
+  /** Wait for Enter on the controlling terminal. */
+  waitForEnter(prompt: string): Promise<void>;
+  /** Randomness for keys, file keys and nonces: the OS CSPRNG in production. */
+  readonly random: RandomSource;
+  /** The current time (keygen's `# created:` line). */
+  now(): Date;
+  /** scrypt work factor for new passphrase files; tests lower it. Default 18. */
+  readonly scryptWorkFactor?: number;
+  /** Sleep (demo pacing); tests make it instant. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** Per-run helpers derived from Deps and the global options. */
+export interface Context extends Deps {
+  /** Diagnostics on stderr. */
+  readonly messages: Messages;
+  /** Colour for stdout. */
+  readonly chalk: ChalkInstance;
+}
+
+/** Build the context once the global `--color`/`--no-color` flag is known. */
+export function makeContext(deps: Deps, colorFlag: boolean | undefined): Context {
+  const errChalk = makeChalk(colorLevel(colorFlag, deps.env, deps.isTTY.stderr));
+  return {
+    ...deps,
+    messages: new Messages(deps.stderr, errChalk),
+    chalk: makeChalk(colorLevel(colorFlag, deps.env, deps.isTTY.stdout)),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * `doormat decrypt`: any age file (armor detected), by any identity — an authority's included.
+ *
+ * @module
+ */
+import { Command, Option } from "@commander-js/extra-typings";
+import { Decrypter } from "../crypto/age.js";
+import { AgeError, NoMatchError, PayloadError } from "../crypto/errors.js";
+import type { Stanza } from "../crypto/format/header.js";
+import { SCRYPT_TYPE, ScryptIdentity } from "../crypto/recipients/scrypt.js";
+import type { Identity } from "../crypto/recipients/types.js";
+import { openInput } from "../io/files.js";
+import { loadIdentityFiles } from "../io/keys.js";
+import { CliError } from "../ui/messages.js";
+import { describeAgeError } from "../ui/age-errors.js";
+import type { Context } from "./context.js";
+import { checkPaths, collect, openOutput } from "./shared.js";
+
+/** An identity that opens nothing and remembers the stanzas it was shown. */
+class HeaderPeek implements Identity {
+  stanzas: readonly Stanza[] | null = null;
+  unwrapFileKey(stanzas: readonly Stanza[]): null {
+    this.stanzas = stanzas;
+    return null;
+  }
+}
+
+/** Bytes other than tab, LF and CR below 0x20, and DEL: would drive a terminal. */
+function hasControlCharacters(data: Uint8Array): boolean {
+  for (const b of data) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return true;
+  return false;
+}
+
+export function makeDecryptCommand(ctx: () => Context) {
+  const misplaced = (flag: string, hint: string): Option => new Option(flag).hideHelp().argParser(() => {
+    throw new CliError(`${flag.split(",")[0]?.split(" ")[0]} is not a decrypt option`, { hints: [hint] });
+  });
+  return new Command("decrypt")
+    .description("decrypt an age file (binary or armored) with identities or a passphrase")
+    .argument("[INPUT]", "file to decrypt; default or \"-\": standard input")
+    .option("-i, --identity <FILE>", "identity file (AGE-SECRET-KEY-1…), an authority's included; repeatable", collect, [] as string[])
+    .option("-o, --output <OUTPUT>", "write to OUTPUT (atomically, only once the file authenticates); default: standard output")
+    .option("-f, --force", "overwrite OUTPUT if it exists")
+    .addOption(misplaced("-r, --recipient <R>", "did you mean -i/--identity? decrypting needs a secret key file"))
+    .addOption(misplaced("-R, --recipients-file <F>", "did you mean -i/--identity? decrypting needs a secret key file"))
+    .addOption(new Option("-a, --armor").hideHelp())
+    .addOption(new Option("-p, --passphrase").hideHelp())
+    .addHelpText("after", `
+Examples:
+  $ doormat decrypt -i alice.key -o secret.txt secret.age
+  $ doormat decrypt -i authority.key intercepted.age     # the escrow agent, or whoever has its key
+  $ doormat decrypt notes.txt.age                        # passphrase files are detected
+
+Armored files are detected automatically. With -o, nothing is written unless the whole file
+authenticates; on standard output, only authenticated chunks are written, and a non-zero exit
+means the output is incomplete and must not be trusted.`)
+    .action(async (input, opts) => {
+      const c = ctx();
+      if (opts.armor) throw new CliError("-a/--armor is not a decrypt option", { hints: ["armored files are detected automatically"] });
+      if (opts.passphrase) throw new CliError("-p/--passphrase is not a decrypt option", { hints: ["passphrase-encrypted files are detected automatically"] });
+      checkPaths(c, input, opts.identity, opts.output);
+      const loaded = await loadIdentityFiles(opts.identity, c.stdin);
+      const identities: Identity[] = loaded.flatMap((f) => f.identities);
+
+      const chunks = openInput(input, c.stdin)[Symbol.asyncIterator]();
+      // Read just enough to see the header, so we know whether to ask for a passphrase.
+      const peek = new HeaderPeek();
+      const probe = new Decrypter([peek]);
+      const buffered: Uint8Array[] = [];
+      try {
+        for (;;) {
+          const r = await chunks.next();
+          if (r.done) {
+            probe.finish();
+            break;
+          }
+          buffered.push(r.value);
+          probe.push(r.value);
+        }
+      } catch (e) {
+        if (!(e instanceof NoMatchError)) throw describeAgeError(e, input);
+      }
+      const stanzas = peek.stanzas ?? [];
+      if (stanzas.some((s) => s.type === SCRYPT_TYPE)) {
+        if (identities.length > 0) {
+          throw new CliError("this file is encrypted with a passphrase, not to identities", { hints: ["run again without -i/--identity to be asked for the passphrase"] });
+        }
+        identities.push(new ScryptIdentity(await c.readPassphrase("Enter passphrase: ")));
+      } else if (identities.length === 0) {
+        throw new CliError("no identity given", { hints: ["did you forget -i/--identity? this file is encrypted to public keys, not a passphrase"] });
+      }
+
+      const decrypter = new Decrypter(identities);
+      const out = await openOutput(c, opts.output, opts.force ?? false);
+      // Plaintext bound for a terminal is held back and checked for control characters.
+      const toTerminal = out.isStdout && c.isTTY.stdout;
+      const held: Uint8Array[] = [];
+      const emit = async (parts: Uint8Array[]): Promise<void> => {
+        for (const p of parts) {
+          if (toTerminal) held.push(p);
+          else await out.write(p);
+        }
+      };
+      try {
+        try {
+          for (const b of buffered) await emit(decrypter.push(b));
+          for (;;) {
+            const r = await chunks.next();
+            if (r.done) break;
+            await emit(decrypter.push(r.value));
+          }
+          await emit(decrypter.finish());
+        } catch (e) {
+          // Chunks that authenticated before the failure go where Go's age sends them too:
+          // standard output only (a file output is removed).
+          if (e instanceof PayloadError && out.isStdout && !toTerminal) await emit(e.released);
+          throw e;
+        }
+        if (toTerminal) {
+          const all = Buffer.concat(held);
+          if (hasControlCharacters(all)) {
+            throw new CliError("refusing to print binary plaintext to the terminal", { hints: ["use -o FILE, or pipe the output"] });
+          }
+          await out.write(all);
+        }
+        await out.commit();
+      } catch (e) {
+        await out.abort();
+        if (e instanceof AgeError) throw describeAgeError(e, input, loaded.length);
+        throw e;
+      }
+    });
+}

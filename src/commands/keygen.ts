@@ -1,0 +1,73 @@
+/**
+ * `doormat keygen [-o FILE] [--authority NAME]` and `doormat pubkey [FILE]`.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { authorityId, encodeIdentity, encodeRecipient, generateKeyPair } from "../crypto/keys.js";
+import { secureRandom } from "../crypto/random.js";
+import { writeNewSecretFile, writeTo } from "../io/files.js";
+import { loadIdentityFiles } from "../io/keys.js";
+import { CliError } from "../ui/messages.js";
+import type { Context } from "./context.js";
+
+/** The age key-file text for a key pair, with authority metadata when given. */
+export function keyFileText(secretKey: Uint8Array, publicKey: Uint8Array, created: Date, authority?: string): string {
+  const lines = [`# created: ${created.toISOString().replace(/\.\d{3}Z$/, "Z")}`];
+  if (authority !== undefined) {
+    lines.push(`# authority: ${authority}`, `# authority id: ${authorityId(publicKey)}`);
+    lines.push("# WARNING: this key opens every message escrowed to this authority. Anyone who gets a copy can too.");
+  }
+  lines.push(`# public key: ${encodeRecipient(publicKey)}`, encodeIdentity(secretKey), "");
+  return lines.join("\n");
+}
+
+export function makeKeygenCommand(ctx: () => Context): Command<[], { output?: string; authority?: string }> {
+  return new Command("keygen")
+    .description("generate a new X25519 identity (age key-file format, mode 0600)")
+    .option("-o, --output <FILE>", "write the key to FILE (never overwrites); default: standard output")
+    .option("--authority <NAME>", "make an escrow authority key: records NAME and the authority id in the file")
+    .addHelpText("after", `
+Examples:
+  $ doormat keygen -o alice.key
+  $ doormat keygen --authority "Five Eyes lawful access" -o authority.key
+  $ doormat keygen | tee bob.key | doormat pubkey
+
+The public key (recipient) is printed to standard error when the key goes to a file.
+Keys are always made with the operating system's random generator, never from --seed.`)
+    .action(async (opts) => {
+      const c = ctx();
+      if (opts.authority !== undefined && !/^[\x20-\x7e]{1,100}$/.test(opts.authority)) {
+        throw new CliError("--authority NAME must be 1 to 100 printable ASCII characters");
+      }
+      // Real keys always come from the OS CSPRNG, whatever the context's random source is.
+      const { secretKey, publicKey } = generateKeyPair(secureRandom);
+      const text = keyFileText(secretKey, publicKey, c.now(), opts.authority);
+      const recipient = encodeRecipient(publicKey);
+      if (opts.output !== undefined && opts.output !== "-") {
+        await writeNewSecretFile(opts.output, text);
+        c.messages.info(`Public key: ${recipient}`);
+        if (opts.authority !== undefined) c.messages.info(`Authority id: ${authorityId(publicKey)}`);
+      } else {
+        if (!c.isTTY.stdout) c.messages.info(`Public key: ${recipient}`);
+        await writeTo(c.stdout, new TextEncoder().encode(text));
+      }
+    });
+}
+
+export function makePubkeyCommand(ctx: () => Context): Command<[string | undefined], Record<string, never>> {
+  return new Command("pubkey")
+    .description("print the recipient (public key) of each identity in an identity file")
+    .argument("[FILE]", "identity file; default or \"-\": standard input")
+    .addHelpText("after", `
+Examples:
+  $ doormat pubkey alice.key
+  age1…
+  $ doormat pubkey alice.key > alice.pub && doormat encrypt -R alice.pub msg.txt -o msg.age`)
+    .action(async (file) => {
+      const c = ctx();
+      const loaded = await loadIdentityFiles([file ?? "-"], c.stdin);
+      const lines = loaded.flatMap((f) => f.publicKeys.map((k) => encodeRecipient(k)));
+      await writeTo(c.stdout, new TextEncoder().encode(lines.join("\n") + "\n"));
+    });
+}

@@ -1,0 +1,133 @@
+/**
+ * What an age header reveals without any key: pure analysis for `doormat inspect`.
+ *
+ * @module
+ */
+import { HeaderError } from "./errors.js";
+import { concat } from "./bytes.js";
+import { findHeaderEnd, parseHeader, type Stanza } from "./format/header.js";
+import { ArmorDecoder, looksArmored } from "./format/armor.js";
+import { CHUNK_SIZE, ENC_CHUNK_SIZE, NONCE_SIZE, TAG_SIZE } from "./format/stream.js";
+import { ESCROW_TYPE } from "./recipients/escrow.js";
+import { SCRYPT_TYPE } from "./recipients/scrypt.js";
+import { X25519_TYPE } from "./recipients/x25519.js";
+
+/** What one stanza is. */
+export type StanzaKind = "x25519" | "scrypt" | "lawful-access" | "post-quantum" | "unknown";
+
+export interface StanzaReport {
+  readonly type: string;
+  readonly args: readonly string[];
+  readonly bodySize: number;
+  readonly kind: StanzaKind;
+  /** One sentence for people. */
+  readonly description: string;
+  /** For lawful-access stanzas: the authority id. */
+  readonly authorityId?: string;
+}
+
+export interface InspectReport {
+  readonly version: "age-encryption.org/v1";
+  readonly armored: boolean;
+  readonly stanzas: readonly StanzaReport[];
+  readonly headerSize: number;
+  /** Bytes after the header: the 16-byte nonce and the encrypted chunks. */
+  readonly payloadSize: number;
+  /** Plaintext size implied by the payload size, or null if that size is impossible. */
+  readonly plaintextSize: number | null;
+  /** Authority ids of the lawful-access stanzas. */
+  readonly escrowAuthorities: readonly string[];
+  /** True when a third party is named as able to read the file. */
+  readonly lawfulAccess: boolean;
+  /** Number of X25519 stanzas: with two or more, any one could be a covert escrow. */
+  readonly x25519Count: number;
+}
+
+function describe(s: Stanza): StanzaReport {
+  const base = { type: s.type, args: s.args, bodySize: s.body.length };
+  switch (s.type) {
+    case X25519_TYPE:
+      return { ...base, kind: "x25519", description: "X25519 recipient (anonymous: no key id, cannot be told apart from an escrow key)" };
+    case SCRYPT_TYPE:
+      return { ...base, kind: "scrypt", description: `passphrase (scrypt, work factor ${s.args[1] ?? "?"})` };
+    case ESCROW_TYPE:
+      return { ...base, kind: "lawful-access", authorityId: s.args[0] ?? "", description: `LAWFUL ACCESS: the file key is escrowed to authority ${s.args[0] ?? "?"}` };
+    case "mlkem768x25519":
+      return { ...base, kind: "post-quantum", description: "post-quantum hybrid recipient (ML-KEM-768 + X25519)" };
+    default:
+      return { ...base, kind: "unknown", description: "unknown stanza type (ignored by decryptors that do not know it)" };
+  }
+}
+
+/** Plaintext size for a payload of `n` bytes after the header (nonce included), or null. */
+export function impliedPlaintextSize(n: number): number | null {
+  const p = n - NONCE_SIZE;
+  if (p < TAG_SIZE) return null;
+  const full = Math.floor(p / ENC_CHUNK_SIZE);
+  const rest = p % ENC_CHUNK_SIZE;
+  if (rest === 0) return full * CHUNK_SIZE; // ends with a full final chunk
+  if (rest < TAG_SIZE || (rest === TAG_SIZE && full > 0)) return null;
+  return full * CHUNK_SIZE + rest - TAG_SIZE;
+}
+
+/** Reads a file's bytes as they stream, keeping only the header. */
+export class Inspector {
+  #armor: ArmorDecoder | null | undefined = undefined;
+  #lead: Uint8Array = new Uint8Array(0) as Uint8Array;
+  #head: Uint8Array = new Uint8Array(0) as Uint8Array;
+  #headerSize: number | null = null;
+  #total = 0;
+
+  push(data: Uint8Array): void {
+    if (this.#armor === undefined) {
+      const all = concat(this.#lead, data);
+      const a = looksArmored(all);
+      if (a === undefined && all.length < 1024) {
+        this.#lead = all;
+        return;
+      }
+      this.#armor = a ? new ArmorDecoder() : null;
+      this.#lead = new Uint8Array(0);
+      data = all;
+    }
+    this.#binary(this.#armor ? this.#armor.push(data) : data);
+  }
+
+  #binary(bin: Uint8Array): void {
+    this.#total += bin.length;
+    if (this.#headerSize !== null) return;
+    this.#head = concat(this.#head, bin);
+    const end = findHeaderEnd(this.#head);
+    if (end !== null) {
+      this.#headerSize = end;
+      this.#head = this.#head.slice(0, end);
+    }
+  }
+
+  /** @throws HeaderError or ArmorError */
+  finish(): InspectReport {
+    if (this.#armor === undefined) {
+      this.#armor = null;
+      this.#binary(this.#lead);
+    }
+    if (this.#armor) this.#binary(this.#armor.finish());
+    if (this.#headerSize === null) {
+      throw new HeaderError(this.#total === 0 ? "the input is empty" : "not an age file, or the header is truncated");
+    }
+    const header = parseHeader(this.#head);
+    const stanzas = header.stanzas.map(describe);
+    const payloadSize = this.#total - this.#headerSize;
+    const escrowAuthorities = stanzas.filter((s) => s.kind === "lawful-access").map((s) => s.authorityId ?? "");
+    return {
+      version: "age-encryption.org/v1",
+      armored: this.#armor !== null,
+      stanzas,
+      headerSize: this.#headerSize,
+      payloadSize,
+      plaintextSize: impliedPlaintextSize(payloadSize),
+      escrowAuthorities,
+      lawfulAccess: escrowAuthorities.length > 0,
+      x25519Count: stanzas.filter((s) => s.kind === "x25519").length,
+    };
+  }
+}

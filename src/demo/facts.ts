@@ -1,0 +1,81 @@
+/**
+ * On-screen facts for the demos (chiefly `doormat demo leak`).
+ *
+ * Project rule: a demo may put on screen ONLY facts marked as sourced ([src])
+ * in /work/shared/research/backdoors.md and /work/shared/research/e2ee.md.
+ * Every entry below is listed, with its full citation and the research-file
+ * section it comes from, in docs/SOURCES.md. Facts still flagged [mem] /
+ * UNVERIFIED in the research notes are deliberately absent; do not add them
+ * here without updating docs/SOURCES.md and the research notes first.
+ *
+ * Texts are single sentences (no hard line breaks), at most 150 characters,
+ * plain ASCII, so the UI can word-wrap them to an 80-column terminal.
+ * Anything inside double quotes is verbatim wording the research file quotes.
+ */
+
+export interface Fact {
+  readonly id: string;
+  readonly text: string;
+  readonly source: string;
+}
+
+export const FACTS = {
+  letter2019: {
+    id: "letter2019",
+    text:
+      '4 Oct 2019: Barr, McAleenan (US), Patel (UK), Dutton (AU) to Zuckerberg: no E2EE rollout "without including a means for lawful access to the content".',
+    source:
+      'Open letter to Mark Zuckerberg from the US Attorney General, acting DHS Secretary, UK Home Secretary and Australian Minister for Home Affairs, 4 Oct 2019 (gov.uk), https://www.gov.uk/government/publications/open-letter-to-mark-zuckerberg',
+  },
+  doormats2015: {
+    id: "doormats2015",
+    text:
+      'Keys Under Doormats (MIT, 6 July 2015), by 15 security experts: "Mandating insecurity by requiring government access to all data and communications".',
+    source:
+      'H. Abelson, R. Anderson, S. Bellovin et al. (15 authors), "Keys Under Doormats: Mandating insecurity by requiring government access to all data and communications", MIT-CSAIL-TR-2015-026, 6 July 2015, https://dspace.mit.edu/handle/1721.1/97690',
+  },
+  doormatsTarget: {
+    id: "doormatsTarget",
+    text:
+      "Keys Under Doormats: exceptional access forces designers to reverse forward secrecy, and turns escrow databases into the highest-value target.",
+    source:
+      'Abelson et al., "Keys Under Doormats", MIT-CSAIL-TR-2015-026, 6 July 2015 (abstract), https://dspace.mit.edu/handle/1721.1/97690; New America, "Six (More) Technical Reasons Why Undermining Encryption is a Bad Idea", https://www.newamerica.org/cybersecurity-initiative/blog/six-more-technical-reasons-why-undermining-encryption-is-a-bad-idea/',
+  },
+  saltTyphoon: {
+    id: "saltTyphoon",
+    text:
+      "Oct 2024: China-linked Salt Typhoon was reported inside AT&T, Verizon and Lumen, including systems used for court-authorised wiretaps.",
+    source:
+      'Wall Street Journal, "U.S. Wiretap Systems Targeted in China-Linked Hack" (Oct 2024), as reported by Nextgov, 7-11 Oct 2024, https://nextgov.com/cybersecurity/2024/10/its-time-rethink-how-wiretaps-work-after-chinese-hack-experts-say/400220',
+  },
+  cisaE2ee: {
+    id: "cisaE2ee",
+    text:
+      'Dec 2024, after Salt Typhoon, CISA told highly targeted people: "Use end-to-end encrypted communications, such as Signal or similar apps".',
+    source:
+      'CISA, "Mobile Communications Best Practice Guidance", 18 Dec 2024, https://cisa.gov/news-events/alerts/2024/12/18/cisa-releases-best-practice-guidance-mobile-communications',
+  },
+  athens: {
+    id: "athens",
+    text:
+      "Greece, 2004-05: rogue code hijacked the built-in lawful-intercept functions in Vodafone's switches to tap 100+ phones, incl. the Prime Minister's.",
+    source:
+      'V. Prevelakis, D. Spinellis, "The Athens Affair", IEEE Spectrum, July 2007, https://spectrum.ieee.org/the-athens-affair; The Guardian, "Vodafone faces Greek censure over mobile tapping scandal", 10 Apr 2006',
+  },
+  tsaKeys: {
+    id: "tsaKeys",
+    text:
+      "Sept 2015: after a newspaper ran a photo of the TSA's master keys, 3D-printable files for all 7 Travel Sentry master keys were posted online.",
+    source:
+      'Wired, "Lockpickers 3-D Print TSA Luggage Keys From Leaked Photos", Sept 2015; Tech Times, 11 Sept 2015, https://www.techtimes.com/articles/84039/20150911/tsa-luggage-locks-compromised-after-master-key-designs-leak-online.htm',
+  },
+  clipper: {
+    id: "clipper",
+    text:
+      "Clipper (1993): each chip key was split between two US escrow agents; all chips in a family shared one key. 1994: Matt Blaze forged its escrow field.",
+    source:
+      'M. Blaze, "Protocol Failure in the Escrowed Encryption Standard", ACM CCS 1994 (draft 3 June 1994), https://www.mattblaze.org/papers/eesproto.pdf; NIST, "Technical Fact Sheet on Blaze Report and Key Escrow Encryption", 1994',
+  },
+} as const satisfies { readonly [id: string]: Fact };
+
+export type FactId = keyof typeof FACTS;

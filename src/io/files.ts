@@ -1,0 +1,284 @@
+/**
+ * Files and streams: reading inputs and key files, atomic no-clobber outputs, 0600 key files.
+ * Every failure becomes a one-line CliError naming the path and the problem.
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { CliError } from "../ui/messages.js";
+
+/** Largest key or recipients file doormat reads (as Go's age). */
+export const MAX_KEY_FILE = 16 << 20;
+/** Read size for inputs: big reads keep the pipeline busy. */
+export const READ_SIZE = 1 << 20;
+
+/** Turn a Node file-system error into a one-line CliError about `file`. */
+export function fsError(e: unknown, file: string, doing: string): CliError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const q = JSON.stringify(file);
+  switch (code) {
+    case "ENOENT": return new CliError(`cannot ${doing} ${q}: no such file or directory`);
+    case "EACCES":
+    case "EPERM": return new CliError(`cannot ${doing} ${q}: permission denied`);
+    case "EISDIR": return new CliError(`cannot ${doing} ${q}: it is a directory`);
+    case "ENOTDIR": return new CliError(`cannot ${doing} ${q}: a component of the path is not a directory`);
+    case "EEXIST": return new CliError(`cannot ${doing} ${q}: the file already exists`, { hints: ["use --force to overwrite it, or choose another name"] });
+    case "ENOSPC": return new CliError(`cannot ${doing} ${q}: no space left on device`);
+    case "EROFS": return new CliError(`cannot ${doing} ${q}: read-only file system`);
+    default: return new CliError(`cannot ${doing} ${q}: ${(e as Error | undefined)?.message ?? String(e)}`);
+  }
+}
+
+/** Read all of a readable stream (stdin), up to `limit` bytes. */
+export async function readAll(stream: Readable, limit = Number.MAX_SAFE_INTEGER, what = "standard input"): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    n += b.length;
+    if (n > limit) throw new CliError(`${what} is too large`);
+    parts.push(b);
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/**
+ * Read a key or recipients file as text: at most 16 MiB, UTF-8, no NUL bytes.
+ * @param file - a path, or "-" for stdin
+ */
+export async function readKeyFile(file: string, what: string, stdin: Readable): Promise<string> {
+  let bytes: Uint8Array;
+  if (file === "-") {
+    bytes = await readAll(stdin, MAX_KEY_FILE, `${what} on standard input`);
+  } else {
+    try {
+      const st = await fsp.stat(file);
+      if (st.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+      if (st.size > MAX_KEY_FILE) throw new CliError(`${what} ${JSON.stringify(file)} is too large to be a key file`);
+      bytes = await fsp.readFile(file);
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw fsError(e, file, `read ${what}`);
+    }
+  }
+  const name = file === "-" ? "standard input" : JSON.stringify(file);
+  const head = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
+  if (head.startsWith("age-encryption.org/") || head.trimStart().startsWith("-----BEGIN AGE ENCRYPTED FILE-----")) {
+    throw new CliError(`${what} ${name} is an encrypted age file, not a key file`, { hints: ["key files hold AGE-SECRET-KEY-1… (identities) or age1… (recipients) lines; make one with \"doormat keygen\""] });
+  }
+  if (bytes.includes(0)) throw new CliError(`${what} ${name} is a binary file, not a text key file`);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new CliError(`${what} ${name} is not valid UTF-8 text`);
+  }
+}
+
+/** Open an input for streaming: a path, or stdin for undefined / "-". Errors surface on read. */
+export function openInput(file: string | undefined, stdin: Readable): AsyncIterable<Uint8Array> {
+  if (file === undefined || file === "-") return stdin as AsyncIterable<Uint8Array>;
+  return (async function* () {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(file, "r");
+    } catch (e) {
+      throw fsError(e, file, "open input");
+    }
+    try {
+      const buf = Buffer.allocUnsafe(READ_SIZE);
+      for (;;) {
+        let n: number;
+        try {
+          ({ bytesRead: n } = await handle.read(buf, 0, READ_SIZE, null));
+        } catch (e) {
+          throw fsError(e, file, "read input");
+        }
+        if (n === 0) return;
+        // Copy out: the buffer is reused for the next read.
+        yield new Uint8Array(buf.subarray(0, n));
+      }
+    } finally {
+      await handle.close();
+    }
+  })();
+}
+
+/** True if two paths name the same file (after making them absolute). */
+export function samePath(a: string, b: string, cwd: string): boolean {
+  return path.resolve(cwd, a) === path.resolve(cwd, b);
+}
+
+/** Write to a Writable, waiting for drain when it asks us to. */
+export function writeTo(stream: Writable, data: Uint8Array): Promise<void> | void {
+  if (data.length === 0) return;
+  if (!stream.write(data)) return new Promise((resolve, reject) => {
+    const onDrain = (): void => { stream.off("error", onError); resolve(); };
+    const onError = (e: Error): void => { stream.off("drain", onDrain); reject(e); };
+    stream.once("drain", onDrain);
+    stream.once("error", onError);
+  });
+}
+
+/**
+ * An output file written atomically: bytes go to a temporary file beside the target, which
+ * is renamed over it only on {@link commit}. {@link abort} removes the temporary file, so a
+ * failed run leaves nothing behind. Without `force`, an existing target is never replaced.
+ */
+export class AtomicFile {
+  readonly target: string;
+  readonly #force: boolean;
+  readonly #mode: number;
+  #tmp: string | null = null;
+  #fd: fsp.FileHandle | null = null;
+
+  constructor(target: string, options: { force?: boolean; mode?: number } = {}) {
+    this.target = target;
+    this.#force = options.force ?? false;
+    this.#mode = options.mode ?? 0o666;
+  }
+
+  /** Fail early if the target exists (without --force) or its directory is missing. */
+  async check(): Promise<void> {
+    const dir = path.dirname(path.resolve(this.target));
+    try {
+      const st = await fsp.stat(dir);
+      if (!st.isDirectory()) throw Object.assign(new Error(""), { code: "ENOTDIR" });
+    } catch (e) {
+      throw fsError(e, this.target, "write output");
+    }
+    let st: fs.Stats | null = null;
+    try {
+      st = await fsp.stat(this.target);
+    } catch {
+      /* does not exist: fine */
+    }
+    if (st?.isDirectory()) throw new CliError(`cannot write output ${JSON.stringify(this.target)}: it is a directory`);
+    if (st && !this.#force) {
+      throw new CliError(`output file ${JSON.stringify(this.target)} already exists`, { hints: ["use --force to overwrite it"] });
+    }
+  }
+
+  async #open(): Promise<fsp.FileHandle> {
+    if (this.#fd !== null) return this.#fd;
+    const dir = path.dirname(path.resolve(this.target));
+    const base = path.basename(this.target);
+    for (let attempt = 0; ; attempt++) {
+      const tmp = path.join(dir, `.${base}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+      try {
+        this.#fd = await fsp.open(tmp, "wx", this.#mode);
+        this.#tmp = tmp;
+        return this.#fd;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EEXIST" && attempt < 5) continue;
+        throw fsError(e, this.target, "write output");
+      }
+    }
+  }
+
+  /** Append bytes to the temporary file (created on first use). */
+  async write(data: Uint8Array): Promise<void> {
+    const fd = await this.#open();
+    let off = 0;
+    while (off < data.length) {
+      try {
+        const { bytesWritten } = await fd.write(data, off, data.length - off);
+        off += bytesWritten;
+      } catch (e) {
+        throw fsError(e, this.target, "write output");
+      }
+    }
+  }
+
+  /** Make the output visible under its name (an empty file if nothing was written). */
+  async commit(): Promise<void> {
+    const fd = await this.#open();
+    const tmp = this.#tmp as string;
+    try {
+      await fd.close();
+      this.#fd = null;
+      if (this.#force) {
+        await fsp.rename(tmp, this.target);
+      } else {
+        // link() refuses to replace an existing file, unlike rename(): no race with a new file.
+        await fsp.link(tmp, this.target);
+        await fsp.unlink(tmp);
+      }
+      this.#tmp = null;
+    } catch (e) {
+      await this.abort();
+      throw fsError(e, this.target, "write output");
+    }
+  }
+
+  /** Remove the temporary file; the target is untouched. */
+  async abort(): Promise<void> {
+    try {
+      await this.#fd?.close();
+    } catch {
+      /* already closed */
+    }
+    this.#fd = null;
+    if (this.#tmp !== null) {
+      await fsp.rm(this.#tmp, { force: true });
+      this.#tmp = null;
+    }
+  }
+}
+
+/**
+ * Create a new file with mode 0600 that must not exist yet (for secret keys).
+ * @throws CliError if it exists or cannot be created
+ */
+export async function writeNewSecretFile(file: string, content: string): Promise<void> {
+  let fd: fsp.FileHandle;
+  try {
+    fd = await fsp.open(file, "wx", 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new CliError(`${JSON.stringify(file)} already exists: doormat never overwrites a key file`, { hints: ["choose another name, or remove the old key yourself if you are sure it is no longer needed"] });
+    }
+    throw fsError(e, file, "create key file");
+  }
+  try {
+    await fd.writeFile(content);
+    await fd.chmod(0o600); // in case the umask was stricter than needed, or a filesystem ignored mode
+  } finally {
+    await fd.close();
+  }
+}
+
+/** Where a command's output goes: a file written atomically, or standard output. */
+export interface Output {
+  write(data: Uint8Array): Promise<void>;
+  /** Success: make the output final. */
+  commit(): Promise<void>;
+  /** Failure: remove any partial file. */
+  abort(): Promise<void>;
+  /** Whether this output is standard output. */
+  readonly isStdout: boolean;
+}
+
+/** Standard output as an {@link Output}. */
+export function stdoutOutput(stdout: Writable): Output {
+  return {
+    isStdout: true,
+    write: async (d) => writeTo(stdout, d),
+    commit: async () => {},
+    abort: async () => {},
+  };
+}
+
+/** A file as an {@link Output}: atomic, created lazily, no-clobber unless `force`. */
+export async function fileOutput(target: string, force: boolean): Promise<Output> {
+  const f = new AtomicFile(target, { force });
+  await f.check();
+  return {
+    isStdout: false,
+    write: (d) => f.write(d),
+    commit: () => f.commit(),
+    abort: () => f.abort(),
+  };
+}

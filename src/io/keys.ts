@@ -1,0 +1,74 @@
+/**
+ * Loading identities and recipients from files and flags into crypto objects.
+ *
+ * @module
+ */
+import type { Readable } from "node:stream";
+import { KeyFormatError, decodeRecipient, parseIdentityFile, parseRecipientsFile, type KeyFileMeta } from "../crypto/keys.js";
+import { AuthorityIdentity } from "../crypto/recipients/escrow.js";
+import { CliError } from "../ui/messages.js";
+import { readKeyFile } from "./files.js";
+
+/** One loaded identity file. */
+export interface LoadedIdentityFile {
+  readonly path: string;
+  readonly identities: AuthorityIdentity[];
+  readonly publicKeys: Uint8Array[];
+  readonly meta: KeyFileMeta;
+}
+
+/**
+ * Load identity files. Every X25519 identity can also open lawful-access stanzas addressed to
+ * it: any key may be an authority's.
+ */
+export async function loadIdentityFiles(paths: readonly string[], stdin: Readable): Promise<LoadedIdentityFile[]> {
+  const out: LoadedIdentityFile[] = [];
+  for (const p of paths) {
+    const text = await readKeyFile(p, "identity file", stdin);
+    try {
+      const { identities, meta } = parseIdentityFile(text);
+      out.push({
+        path: p,
+        identities: identities.map((e) => new AuthorityIdentity(e.key.secretKey, e.key.publicKey)),
+        publicKeys: identities.map((e) => e.key.publicKey),
+        meta,
+      });
+    } catch (e) {
+      if (!(e instanceof KeyFormatError)) throw e;
+      const name = p === "-" ? "standard input" : JSON.stringify(p);
+      const hints = e.message.includes("recipient (public key)") ? ["-i/--identity takes a secret key file (AGE-SECRET-KEY-1…); did you mean -r/--recipient?"] : [];
+      throw new CliError(`identity file ${name}: ${e.message}`, { hints });
+    }
+  }
+  return out;
+}
+
+/** Parse recipients given as strings (`-r`) and files (`-R`) into 32-byte public keys. */
+export async function loadRecipients(strings: readonly string[], files: readonly string[], stdin: Readable, flag = "-r/--recipient"): Promise<Uint8Array[]> {
+  const keys: Uint8Array[] = [];
+  for (const s of strings) {
+    try {
+      keys.push(decodeRecipient(s));
+    } catch (e) {
+      if (!(e instanceof KeyFormatError)) throw e;
+      const hints: string[] = [];
+      if (s.startsWith("AGE-SECRET-KEY-")) {
+        // Never echo a secret key back.
+        throw new CliError(`${flag} was given a secret key, not a recipient`, { hints: ["a recipient is a public key (age1…); get it with \"doormat pubkey KEYFILE\""] });
+      }
+      if (s.startsWith("ssh-")) hints.push("SSH keys are not supported; use an age1… recipient");
+      else if (!s.startsWith("age1")) hints.push("recipients look like age1…; to read them from a file use -R/--recipients-file");
+      throw new CliError(`invalid recipient ${JSON.stringify(s.length > 80 ? s.slice(0, 80) + "…" : s)}: ${e.message}`, { hints });
+    }
+  }
+  for (const f of files) {
+    const text = await readKeyFile(f, "recipients file", stdin);
+    try {
+      keys.push(...parseRecipientsFile(text));
+    } catch (e) {
+      if (!(e instanceof KeyFormatError)) throw e;
+      throw new CliError(`recipients file ${f === "-" ? "standard input" : JSON.stringify(f)}: ${e.message}`);
+    }
+  }
+  return keys;
+}

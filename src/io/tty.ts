@@ -1,0 +1,95 @@
+/**
+ * The controlling terminal: passphrase prompts and "press Enter" go here, never to
+ * stdout or stderr (which may be redirected).
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as tty from "node:tty";
+import { CliError, EXIT } from "../ui/messages.js";
+
+function openTerminal(): { input: tty.ReadStream; output: tty.WriteStream; close: () => void } {
+  let rfd: number;
+  let wfd: number;
+  try {
+    rfd = fs.openSync("/dev/tty", "r");
+    wfd = fs.openSync("/dev/tty", "w");
+  } catch {
+    throw new CliError("no terminal is available to read from", {
+      hints: ["run doormat from an interactive terminal, or use keys (-r/-i) instead of a passphrase in scripts"],
+    });
+  }
+  const input = new tty.ReadStream(rfd);
+  const output = new tty.WriteStream(wfd);
+  return {
+    input,
+    output,
+    close: () => {
+      input.destroy();
+      output.destroy();
+    },
+  };
+}
+
+/**
+ * Prompt on the terminal and read a line without echo.
+ * @throws CliError if there is no terminal, or on Ctrl-C / Ctrl-D
+ */
+export function readSecretFromTerminal(prompt: string): Promise<string> {
+  const { input, output, close } = openTerminal();
+  output.write(prompt);
+  input.setRawMode(true);
+  return new Promise<string>((resolve, reject) => {
+    let value = "";
+    const finish = (err: CliError | null): void => {
+      input.off("data", onData);
+      input.setRawMode(false);
+      output.write("\n");
+      close();
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (data: Buffer): void => {
+      for (const ch of data.toString("utf8")) {
+        if (ch === "\r" || ch === "\n") return finish(null);
+        if (ch === "\u0003") return finish(new CliError("interrupted", { exitCode: EXIT.INTERRUPTED }));
+        if (ch === "\u0004") return finish(new CliError("no passphrase entered (end of input)"));
+        if (ch === "\u007f" || ch === "\b") value = [...value].slice(0, -1).join("");
+        else if (ch >= " ") value += ch;
+      }
+    };
+    input.on("data", onData);
+  });
+}
+
+/** Wait for Enter on the terminal (demo `--step`). Resolves at once if there is no terminal. */
+export function waitForEnterOnTerminal(prompt: string): Promise<void> {
+  let term: ReturnType<typeof openTerminal>;
+  try {
+    term = openTerminal();
+  } catch {
+    return Promise.resolve();
+  }
+  const { input, output, close } = term;
+  output.write(prompt);
+  input.setRawMode(true);
+  return new Promise<void>((resolve, reject) => {
+    const onData = (data: Buffer): void => {
+      const s = data.toString("utf8");
+      if (s.includes("\u0003")) {
+        done();
+        reject(new CliError("interrupted", { exitCode: EXIT.INTERRUPTED }));
+      } else if (s.includes("\r") || s.includes("\n") || s.includes(" ")) {
+        done();
+        resolve();
+      }
+    };
+    const done = (): void => {
+      input.off("data", onData);
+      input.setRawMode(false);
+      output.write("\r\u001b[K");
+      close();
+    };
+    input.on("data", onData);
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * The human-readable view of `doormat inspect`.
+ *
+ * @module
+ */
+import type { ChalkInstance } from "chalk";
+import type { InspectReport } from "../crypto/inspect.js";
+
+function short(arg: string): string {
+  return arg.length > 24 ? `${arg.slice(0, 20)}…(${arg.length})` : arg;
+}
+
+/** Render an inspect report as text lines (≤ 80 columns). */
+export function renderInspect(r: InspectReport, file: string | undefined, c: ChalkInstance): string {
+  const lines: string[] = [];
+  lines.push(`${c.bold(file === undefined || file === "-" ? "standard input" : file)}: ${r.version}${r.armored ? ", ASCII-armored" : ""}`);
+  lines.push(`  header ${r.headerSize} bytes, payload ${r.payloadSize} bytes` + (r.plaintextSize === null ? " (not a valid payload size)" : ` (${r.plaintextSize} bytes of plaintext)`));
+  lines.push(`  ${r.stanzas.length} recipient stanza${r.stanzas.length === 1 ? "" : "s"}:`);
+  r.stanzas.forEach((s, i) => {
+    const label = s.kind === "lawful-access" ? c.red.bold(s.type) : c.cyan(s.type);
+    lines.push(`  ${i + 1}. ${label} ${s.args.map(short).join(" ")}  [body ${s.bodySize} B]`);
+    lines.push(`     ${s.kind === "lawful-access" ? c.red(s.description) : s.description}`);
+  });
+  if (r.lawfulAccess) {
+    lines.push("");
+    lines.push(c.red.bold(`  LAWFUL ACCESS: a third party can read this file.`));
+    lines.push(`  Authority ${r.escrowAuthorities.join(", ")} holds a key that opens it, and so does anyone`);
+    lines.push(`  who ever obtains a copy of that key.`);
+  }
+  if (r.x25519Count >= 2) {
+    lines.push("");
+    lines.push(c.yellow(`  ${r.x25519Count} X25519 stanzas: X25519 stanzas carry no key id, so any one of them`));
+    lines.push(c.yellow(`  could be a covert escrow key. Only the sender knows who they all are.`));
+  }
+  if (!r.lawfulAccess && r.x25519Count < 2) {
+    lines.push("");
+    lines.push(c.green("  No escrow stanza: nothing in the header names a third party."));
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,59 @@
+/**
+ * Every diagnostic doormat prints goes through here: one stderr line each,
+ * `doormat: error: …`, `doormat: warning: …`, `doormat: hint: …`, lower-case, no final period.
+ *
+ * @module
+ */
+import type { ChalkInstance } from "chalk";
+
+/** Exit statuses (documented in the README). */
+export const EXIT = {
+  OK: 0,
+  /** Any failure: bad input, wrong key, corrupted file, I/O error. */
+  FAILURE: 1,
+  /** `inspect --deny-escrow`: the file carries a lawful-access stanza. */
+  ESCROW_FOUND: 3,
+  /** Interrupted by Ctrl-C. */
+  INTERRUPTED: 130,
+} as const;
+
+/** An expected failure: printed as one error line plus hints, never as a stack trace. */
+export class CliError extends Error {
+  readonly hints: readonly string[];
+  readonly exitCode: number;
+  constructor(message: string, options: { hints?: readonly string[]; exitCode?: number } = {}) {
+    super(message);
+    this.name = "CliError";
+    this.hints = options.hints ?? [];
+    this.exitCode = options.exitCode ?? EXIT.FAILURE;
+  }
+}
+
+/** Anything with a `write(string)`, e.g. process.stderr. */
+export interface TextSink {
+  write(s: string): unknown;
+}
+
+/** Writes diagnostics to stderr. */
+export class Messages {
+  readonly #err: TextSink;
+  readonly #c: ChalkInstance;
+  constructor(stderr: TextSink, chalk: ChalkInstance) {
+    this.#err = stderr;
+    this.#c = chalk;
+  }
+  error(message: string, hints: readonly string[] = []): void {
+    this.#err.write(`doormat: ${this.#c.red.bold("error")}: ${message}\n`);
+    for (const h of hints) this.hint(h);
+  }
+  warning(message: string): void {
+    this.#err.write(`doormat: ${this.#c.yellow("warning")}: ${message}\n`);
+  }
+  hint(message: string): void {
+    this.#err.write(`doormat: ${this.#c.cyan("hint")}: ${message}\n`);
+  }
+  /** A plain informational line on stderr (e.g. keygen's "Public key: …"). */
+  info(message: string): void {
+    this.#err.write(`${message}\n`);
+  }
+}
