@@ -93,7 +93,8 @@ export class StreamEncryptor {
 export class StreamDecryptor {
   readonly #key: Uint8Array;
   #index = 0;
-  #buf: Uint8Array = new Uint8Array(0);
+  #parts: Uint8Array[] = [];
+  #buffered = 0;
   #sawLast = false;
   #finished = false;
   constructor(key: Uint8Array) {
@@ -124,8 +125,11 @@ export class StreamDecryptor {
   push(data: Uint8Array): Uint8Array[] {
     if (this.#finished) throw new Error("StreamDecryptor: push after finish");
     const out: Uint8Array[] = [];
-    if (data.length === 0) return out;
-    const all = this.#buf.length === 0 ? data : concat(this.#buf, data);
+    this.#parts.push(data);
+    this.#buffered += data.length;
+    // Join the pieces only once they hold more than a full chunk: linear even for tiny slices.
+    if (this.#buffered <= ENC_CHUNK_SIZE) return out;
+    const all = this.#parts.length === 1 ? data : concat(...this.#parts);
     let off = 0;
     try {
       // With more than one full chunk buffered, the first one is known to have a successor.
@@ -138,7 +142,9 @@ export class StreamDecryptor {
       if (e instanceof PayloadError) e.released = out;
       throw e;
     }
-    this.#buf = all.slice(off);
+    const rest = all.slice(off); // a copy: the caller may reuse its buffer
+    this.#parts = rest.length === 0 ? [] : [rest];
+    this.#buffered = rest.length;
     return out;
   }
 
@@ -151,8 +157,9 @@ export class StreamDecryptor {
     if (this.#finished) throw new Error("StreamDecryptor: finish called twice");
     this.#finished = true;
     const out: Uint8Array[] = [];
-    if (this.#buf.length > 0) this.#chunk(this.#buf, false, out);
-    this.#buf = new Uint8Array(0);
+    if (this.#buffered > 0) this.#chunk(concat(...this.#parts), false, out);
+    this.#parts = [];
+    this.#buffered = 0;
     if (!this.#sawLast) {
       const e = new PayloadError(this.#index === 0 ? "the file ends before the encrypted payload (truncated)" : "the payload ends without a final chunk (truncated)");
       e.released = out;

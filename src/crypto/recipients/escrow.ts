@@ -70,7 +70,7 @@ export class AuthorityIdentity implements Identity {
       const id = stanza.args[0] as string;
       if (!/^[0-9a-f]{8}$/.test(id)) throw new HeaderError("invalid lawful-access stanza: authority id is not 8 lower-case hex digits");
       if (id !== this.authorityId) continue; // addressed to another authority
-      const fileKey = x25519Unwrap(this.#x25519.secretKey, this.#x25519.publicKey, share, body, ESCROW_INFO);
+      const fileKey = x25519Unwrap(this.#x25519.ecdh, this.#x25519.publicKey, share, body, ESCROW_INFO);
       if (fileKey !== null) return fileKey;
     }
     return this.#x25519.unwrapFileKey(stanzas);

@@ -33,10 +33,10 @@ export function x25519Wrap(fileKey: Uint8Array, theirPublic: Uint8Array, info: U
  * @returns the file key, or `null` if the body does not authenticate (not for us)
  * @throws HeaderError if the share is a low-order point
  */
-export function x25519Unwrap(secretKey: Uint8Array, publicKey: Uint8Array, share: Uint8Array, body: Uint8Array, info: Uint8Array): Uint8Array | null {
+export function x25519Unwrap(secretKey: Uint8Array | ((point: Uint8Array) => Uint8Array), publicKey: Uint8Array, share: Uint8Array, body: Uint8Array, info: Uint8Array): Uint8Array | null {
   let shared: Uint8Array;
   try {
-    shared = primitives.x25519(secretKey, share);
+    shared = typeof secretKey === "function" ? secretKey(share) : primitives.x25519(secretKey, share);
   } catch (e) {
     if (e instanceof LowOrderPointError) throw new HeaderError("invalid X25519 stanza: low-order ephemeral share");
     throw e;
@@ -71,15 +71,18 @@ export class X25519Recipient implements Recipient {
 export class X25519Identity implements Identity {
   readonly secretKey: Uint8Array;
   readonly publicKey: Uint8Array;
+  /** The secret key imported once into the backend (fast repeated ECDH). */
+  readonly ecdh: (point: Uint8Array) => Uint8Array;
   constructor(secretKey: Uint8Array, publicKey: Uint8Array = primitives.x25519Base(secretKey)) {
     this.secretKey = secretKey;
     this.publicKey = publicKey;
+    this.ecdh = primitives.x25519With(secretKey);
   }
   unwrapFileKey(stanzas: readonly Stanza[]): Uint8Array | null {
     for (const stanza of stanzas) {
       if (stanza.type !== X25519_TYPE) continue;
       const { share, body } = decodeShareStanza(stanza, X25519_TYPE, 1, 0);
-      const fileKey = x25519Unwrap(this.secretKey, this.publicKey, share, body, X25519_INFO);
+      const fileKey = x25519Unwrap(this.ecdh, this.publicKey, share, body, X25519_INFO);
       if (fileKey !== null) return fileKey;
     }
     return null;
