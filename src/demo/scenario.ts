@@ -1,0 +1,45 @@
+/**
+ * What a scenario is: a name, its numeric options, and an async generator of events that
+ * performs real cryptography through src/crypto/.
+ *
+ * @module
+ */
+import type { RandomSource } from "../crypto/random.js";
+import type { DemoEvent } from "./events.js";
+
+/** A numeric option a scenario accepts, e.g. `--users 1000`. */
+export interface ScenarioOption {
+  /** Long flag name without dashes, e.g. `users`. */
+  readonly name: string;
+  readonly description: string;
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Where `--out DIR` writes the world; absent when not asked. */
+export interface WorldWriter {
+  /** Write a file under the output directory; `secret` files get mode 0600. */
+  write(relativePath: string, data: Uint8Array | string, options?: { secret?: boolean }): Promise<void>;
+}
+
+/** What a running scenario receives. */
+export interface ScenarioContext {
+  /** Seeded for `--seed`, the OS CSPRNG otherwise. */
+  readonly random: RandomSource;
+  /** The seed, if any (recorded in written key files). */
+  readonly seed: string | undefined;
+  /** Option values, by name, already range-checked. */
+  readonly options: Readonly<Record<string, number>>;
+  readonly world: WorldWriter | undefined;
+  /** Milliseconds from an arbitrary origin (for measured rates). */
+  now(): number;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly options: readonly ScenarioOption[];
+  run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void>;
+}

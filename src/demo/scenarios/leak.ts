@@ -1,0 +1,312 @@
+/**
+ * `doormat demo leak`: lawful access works as designed — until the escrow key leaks.
+ *
+ * Everything counted here is counted from real operations: every message is encrypted with
+ * the same age code the CLI uses, every "opened" is a successful decryption whose plaintext
+ * was compared with what was sent, every "stayed closed" is a decryption that failed.
+ *
+ * @module
+ */
+import { decrypt, encrypt } from "../../crypto/age.js";
+import { NoMatchError } from "../../crypto/errors.js";
+import { equalBytes, fromUtf8, utf8 } from "../../crypto/bytes.js";
+import { authorityId, encodeIdentity, encodeRecipient, generateKeyPair, parseIdentityFile, type X25519KeyPair } from "../../crypto/keys.js";
+import { primitives } from "../../crypto/primitives.js";
+import type { RandomSource } from "../../crypto/random.js";
+import { AuthorityIdentity, EscrowRecipient } from "../../crypto/recipients/escrow.js";
+import { X25519Identity, X25519Recipient } from "../../crypto/recipients/x25519.js";
+import type { Recipient } from "../../crypto/recipients/types.js";
+import type { DemoEvent } from "../events.js";
+import { FACTS } from "../facts.js";
+import type { Scenario, ScenarioContext } from "../scenario.js";
+
+/** The governments that signed the 2019 open letter (docs/SOURCES.md, letter2019). */
+const AUTHORITY_NAMES = ["United States", "United Kingdom", "Australia", "Authority 4", "Authority 5"] as const;
+
+/** What people write to each other. Ordinary, which is the point. */
+const TEXTS = [
+  "my test results came back, can we talk tonight?",
+  "the source agreed to meet; keep her name out of the draft",
+  "I'm thinking of leaving the party. don't tell anyone yet",
+  "door code for the flat is 4471, see you at 7",
+  "here's the draft of the union letter",
+  "the clinic moved my appointment to Thursday",
+  "transfer done, check the account",
+  "I still love you. call me",
+  "lawyer says don't sign anything until Monday",
+  "photos from the protest are in the shared folder",
+] as const;
+
+/** One intercepted ciphertext and what the scenario knows about it (ground truth). */
+interface Recorded {
+  readonly id: number;
+  readonly from: number;
+  readonly to: number;
+  readonly ciphertext: Uint8Array;
+  readonly plaintextHash: Uint8Array;
+}
+
+function randInt(random: RandomSource, n: number): number {
+  const b = random(4);
+  const x = (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
+  return x % n; // a bias below 1e-6 for demo-sized n: fine for picking who talks to whom
+}
+
+const pad = (n: number, width = 4): string => String(n).padStart(width, "0");
+const userName = (i: number): string => `user-${pad(i + 1)}`;
+const plural = (n: number, word: string): string => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+
+/** Try to open one message; true only if it decrypted to exactly what was sent. */
+function opens(identity: AuthorityIdentity | X25519Identity, m: Recorded): boolean {
+  try {
+    return equalBytes(primitives.sha256(decrypt(m.ciphertext, [identity])), m.plaintextHash);
+  } catch (e) {
+    if (e instanceof NoMatchError) return false;
+    throw e;
+  }
+}
+
+function demoKeyFile(kp: X25519KeyPair, seed: string | undefined, extra: string[] = []): string {
+  return [
+    `# DEMO KEY made by "doormat demo leak"${seed !== undefined ? ` from --seed ${JSON.stringify(seed)}: anyone with the seed can remake it` : ""}. Not for real use.`,
+    ...extra,
+    `# public key: ${encodeRecipient(kp.publicKey)}`,
+    encodeIdentity(kp.secretKey),
+    "",
+  ].join("\n");
+}
+
+async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void> {
+  const { random } = ctx;
+  const nUsers = ctx.options["users"] as number;
+  const nMessages = ctx.options["messages"] as number;
+  const nAuthorities = ctx.options["authorities"] as number;
+  const progressEvery = Math.max(1, Math.floor(nMessages / 40));
+
+  // ── Scene 1 ────────────────────────────────────────────────────────────────────────────
+  yield { type: "scene", index: 1, title: "A key under the doormat" };
+  yield { type: "fact", ...FACTS.letter2019 };
+  yield { type: "narration", text: "doormat builds exactly that \"means for lawful access\": every message key is also wrapped to a government escrow key. Then it shows what happens when that key leaks. All cryptography below is real and happens now, on this machine." };
+  const users: X25519KeyPair[] = [];
+  for (let i = 0; i < nUsers; i++) users.push(generateKeyPair(random));
+  const authorities = AUTHORITY_NAMES.slice(0, nAuthorities).map((name) => ({ name, key: generateKeyPair(random) }));
+  yield { type: "step", text: `generated ${plural(nUsers, "X25519 key pair")}, one per user` };
+  for (const a of authorities) yield { type: "step", text: `authority "${a.name}" holds escrow key ${authorityId(a.key.publicKey)}` };
+  yield { type: "metric", name: "users", label: "users", value: nUsers, unit: "" };
+  yield { type: "metric", name: "authorities", label: "escrow authorities", value: nAuthorities, unit: "" };
+  if (ctx.world) {
+    for (let i = 0; i < nUsers; i++) await ctx.world.write(`keys/users/${userName(i)}.key`, demoKeyFile(users[i] as X25519KeyPair, ctx.seed), { secret: true });
+    for (const a of authorities) {
+      const id = authorityId(a.key.publicKey);
+      await ctx.world.write(`keys/authorities/${id}.key`, demoKeyFile(a.key, ctx.seed, [`# authority: ${a.name}`, `# authority id: ${id}`]), { secret: true });
+    }
+  }
+  yield { type: "pause" };
+
+  // ── Scene 2 ────────────────────────────────────────────────────────────────────────────
+  yield { type: "scene", index: 2, title: "Two services, one interceptor" };
+  yield { type: "narration", text: "The same people use two messengers. SafeChat is end-to-end encrypted: only the recipient's key opens a message. LawfulChat obeys the mandate: each message also carries one lawful-access stanza per authority. An interceptor records every ciphertext of both (harvest now, decrypt later)." };
+  const userRecipients = users.map((u) => new X25519Recipient(u.publicKey));
+  const escrow: Recipient[] = authorities.map((a) => new EscrowRecipient(a.key.publicKey));
+  const safeArchive: Recorded[] = [];
+  const lawfulArchive: Recorded[] = [];
+  let archivedBytes = 0;
+  const send = (id: number, escrowTo: readonly Recipient[]): [Recorded, Recorded] => {
+    const from = randInt(random, nUsers);
+    const to = (from + 1 + randInt(random, nUsers - 1)) % nUsers;
+    const text = `${userName(from)} to ${userName(to)}: ${TEXTS[randInt(random, TEXTS.length)]}`;
+    const plaintext = utf8(text);
+    const plaintextHash = primitives.sha256(plaintext);
+    const recipient = userRecipients[to] as X25519Recipient;
+    const safe = encrypt(plaintext, [recipient], { random });
+    const lawful = encrypt(plaintext, [recipient, ...escrowTo], { random });
+    return [{ id, from, to, ciphertext: safe, plaintextHash }, { id, from, to, ciphertext: lawful, plaintextHash }];
+  };
+  let t0 = ctx.now();
+  for (let i = 0; i < nMessages; i++) {
+    const [safe, lawful] = send(i + 1, escrow);
+    safeArchive.push(safe);
+    lawfulArchive.push(lawful);
+    archivedBytes += safe.ciphertext.length + lawful.ciphertext.length;
+    if ((i + 1) % progressEvery === 0 || i + 1 === nMessages) yield { type: "progress", task: "encrypting and recording", done: i + 1, total: nMessages };
+  }
+  const encryptSeconds = (ctx.now() - t0) / 1000;
+  yield { type: "step", text: `encrypted ${plural(nMessages, "message")} on each service (${plural(2 * nMessages, "age file")}) in ${encryptSeconds.toFixed(2)} s` };
+  // The intended recipients read their mail: check a sample on both services.
+  const sample = Math.min(100, nMessages);
+  let readable = 0;
+  for (let i = 0; i < sample; i++) {
+    const k = randInt(random, nMessages);
+    const s = safeArchive[k] as Recorded;
+    const l = lawfulArchive[k] as Recorded;
+    const me = new X25519Identity((users[s.to] as X25519KeyPair).secretKey);
+    if (opens(me, s) && opens(me, l)) readable++;
+  }
+  yield { type: "step", text: `recipients opened ${readable} of ${sample} sampled messages on both services: escrow does not get in their way` };
+  yield { type: "metric", name: "messages", label: "messages per service", value: nMessages, unit: "" };
+  yield { type: "metric", name: "archived_bytes", label: "interceptor's archive", value: archivedBytes, unit: "bytes" };
+  if (ctx.world) {
+    for (const [service, archive] of [["safechat", safeArchive], ["lawfulchat", lawfulArchive]] as const) {
+      for (const m of archive) await ctx.world.write(`archive/${service}/${pad(m.id, 6)}.age`, m.ciphertext);
+    }
+  }
+  yield { type: "pause" };
+
+  // ── Scene 3 ────────────────────────────────────────────────────────────────────────────
+  yield { type: "scene", index: 3, title: "Lawful access, as designed" };
+  const first = authorities[0] as { name: string; key: X25519KeyPair };
+  const target = (safeArchive[0] as Recorded).to;
+  yield { type: "narration", text: `"${first.name}" obtains a warrant for ${userName(target)}. Its escrow agent looks up the authority id in each message's header and opens the target's messages with the escrow key.` };
+  const agent = new AuthorityIdentity(first.key.secretKey, first.key.publicKey);
+  const targetLawful = lawfulArchive.filter((m) => m.to === target || m.from === target);
+  const targetSafe = safeArchive.filter((m) => m.to === target || m.from === target);
+  const warrantOpened = targetLawful.filter((m) => opens(agent, m)).length;
+  const warrantSafe = targetSafe.filter((m) => opens(agent, m)).length;
+  yield { type: "result", tone: "neutral", text: `LawfulChat: opened ${warrantOpened} of ${targetLawful.length} messages of ${userName(target)}` };
+  yield { type: "result", tone: "good", text: `SafeChat: opened ${warrantSafe} of ${targetSafe.length}: end-to-end encryption has no third key` };
+  yield { type: "narration", text: "So far, exactly what was asked for. But the escrow key opens every LawfulChat message, not just the target's: the warrant is a policy, the key is not." };
+  yield { type: "metric", name: "warrant_opened", label: "target's messages opened by warrant", value: warrantOpened, unit: "" };
+  yield { type: "pause" };
+
+  // ── Scene 4 ────────────────────────────────────────────────────────────────────────────
+  const leaked = authorities[authorities.length - 1] as { name: string; key: X25519KeyPair };
+  const leakedId = authorityId(leaked.key.publicKey);
+  yield { type: "scene", index: 4, title: "The leak" };
+  yield { type: "fact", ...FACTS.saltTyphoon };
+  yield { type: "fact", ...FACTS.athens };
+  yield { type: "narration", text: `An insider copies the key file of "${leaked.name}" (authority ${leakedId}), or an intruder finds it. It is just a key file: the attacker loads it like any other.` };
+  const keyFile = demoKeyFile(leaked.key, ctx.seed, [`# authority: ${leaked.name}`, `# authority id: ${leakedId}`]);
+  const stolen = parseIdentityFile(keyFile).identities[0]?.key as X25519KeyPair;
+  const attacker = new AuthorityIdentity(stolen.secretKey, stolen.publicKey);
+  yield { type: "step", text: `attacker loaded the stolen key file (${keyFile.length} bytes): authority id ${attacker.authorityId}` };
+  yield { type: "pause" };
+
+  // ── Scene 5 ────────────────────────────────────────────────────────────────────────────
+  yield { type: "scene", index: 5, title: "Everything opens at once" };
+  yield { type: "narration", text: `The attacker runs the stolen key over the whole archive: ${plural(2 * nMessages, "recorded message")}. Each plaintext is checked against what was really sent.` };
+  let lawfulOpened = 0;
+  let safeOpened = 0;
+  t0 = ctx.now();
+  for (let i = 0; i < nMessages; i++) {
+    if (opens(attacker, lawfulArchive[i] as Recorded)) lawfulOpened++;
+    if (opens(attacker, safeArchive[i] as Recorded)) safeOpened++;
+    if ((i + 1) % progressEvery === 0 || i + 1 === nMessages) yield { type: "progress", task: "decrypting the archive", done: i + 1, total: nMessages };
+  }
+  const massSeconds = (ctx.now() - t0) / 1000;
+  const rate = (2 * nMessages) / Math.max(massSeconds, 1e-9);
+  const lawfulUsers = new Set(lawfulArchive.map((m) => m.to)).size;
+  yield { type: "result", tone: "bad", text: `LawfulChat: opened and verified ${lawfulOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")} messages, of ${plural(lawfulUsers, "recipient")}` };
+  yield { type: "result", tone: "good", text: `SafeChat: opened ${safeOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")}` };
+  yield { type: "step", text: `${plural(2 * nMessages, "decryption attempt")} in ${massSeconds.toFixed(2)} s: ${Math.round(rate).toLocaleString("en-US")} per second` };
+  const shown = lawfulArchive.find((m) => opens(attacker, m));
+  if (shown) yield { type: "step", text: `e.g. message ${shown.id}: "${fromUtf8(decrypt(shown.ciphertext, [attacker]))}"` };
+  yield { type: "metric", name: "lawful_opened", label: "LawfulChat messages opened by the attacker", value: lawfulOpened, unit: "" };
+  yield { type: "metric", name: "e2ee_opened", label: "SafeChat messages opened by the attacker", value: safeOpened, unit: "" };
+  yield { type: "metric", name: "mass_seconds", label: "mass decryption time", value: massSeconds, unit: "s" };
+  yield { type: "metric", name: "attempts_per_second", label: "decryption attempts per second", value: rate, unit: "/s" };
+  yield { type: "pause" };
+
+  // ── Scene 6 ────────────────────────────────────────────────────────────────────────────
+  yield { type: "scene", index: 6, title: "Aftermath" };
+  const batch = Math.max(10, Math.floor(nMessages / 10));
+  yield { type: "narration", text: `Nobody notices at first. LawfulChat keeps escrowing to the same keys: ${plural(batch, "new message")} are sent after the leak.` };
+  let futureOpened = 0;
+  for (let i = 0; i < batch; i++) if (opens(attacker, send(nMessages + i + 1, escrow)[1])) futureOpened++;
+  yield { type: "result", tone: "bad", text: `future traffic: the stolen key opened ${futureOpened} of ${batch}` };
+  const rotated = authorities.map((a) => ({ name: a.name, key: generateKeyPair(random) }));
+  const rotatedEscrow = rotated.map((a) => new EscrowRecipient(a.key.publicKey));
+  let afterRotation = 0;
+  for (let i = 0; i < batch; i++) if (opens(attacker, send(nMessages + batch + i + 1, rotatedEscrow)[1])) afterRotation++;
+  yield { type: "narration", text: "The breach is found and every authority rotates its escrow key. New messages are safe from the old key..." };
+  yield { type: "result", tone: "good", text: `after rotation: the stolen key opened ${afterRotation} of ${batch} new messages` };
+  let stillOpen = 0;
+  const recheck = Math.min(200, nMessages);
+  for (let i = 0; i < recheck; i++) if (opens(attacker, lawfulArchive[randInt(random, nMessages)] as Recorded)) stillOpen++;
+  yield { type: "result", tone: "bad", text: `...but the archive was recorded before: re-checked ${recheck}, still ${stillOpen} open. Rotation cannot reach ciphertext already taken` };
+  if (authorities.length > 1) {
+    yield { type: "narration", text: `Each LawfulChat message was escrowed to ${authorities.length} authorities. Which one has to leak?` };
+    const probe = Math.min(100, nMessages);
+    for (const a of authorities) {
+      const id = new AuthorityIdentity(a.key.secretKey, a.key.publicKey);
+      let n = 0;
+      for (let i = 0; i < probe; i++) if (opens(id, lawfulArchive[i] as Recorded)) n++;
+      yield { type: "result", tone: "bad", text: `the key of "${a.name}" alone opens ${n} of ${probe}` };
+    }
+    yield { type: "narration", text: "Any one of them. Every authority added is one more doormat." };
+  }
+  yield { type: "fact", ...FACTS.doormats2015 };
+  yield { type: "metric", name: "future_opened", label: "post-leak messages opened", value: futureOpened, unit: "" };
+  yield { type: "metric", name: "rotated_opened", label: "post-rotation messages opened by the old key", value: afterRotation, unit: "" };
+  yield { type: "metric", name: "archive_still_open", label: "archive messages still open after rotation", value: stillOpen, unit: "" };
+  yield { type: "pause" };
+
+  // ── Summary ─────────────────────────────────────────────────────────────────────────────
+  yield {
+    type: "summary",
+    title: "What one leaked key did",
+    rows: [
+      { label: "users / messages per service", value: `${nUsers.toLocaleString("en-US")} / ${nMessages.toLocaleString("en-US")}`, tone: "neutral" },
+      { label: "LawfulChat opened by the stolen key", value: `${lawfulOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")}`, tone: "bad" },
+      { label: "SafeChat (end-to-end) opened", value: `${safeOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")}`, tone: "good" },
+      { label: "time to decrypt the whole archive", value: `${massSeconds.toFixed(2)} s (${Math.round(rate).toLocaleString("en-US")} msg/s)`, tone: "neutral" },
+      { label: "post-leak traffic opened", value: `${futureOpened} of ${batch}`, tone: "bad" },
+      { label: "archive still open after rotation", value: `${stillOpen} of ${recheck}`, tone: "bad" },
+    ],
+    metrics: {
+      users: nUsers,
+      messages: nMessages,
+      authorities: nAuthorities,
+      lawful_opened: lawfulOpened,
+      e2ee_opened: safeOpened,
+      warrant_opened: warrantOpened,
+      warrant_total: targetLawful.length,
+      warrant_e2ee_opened: warrantSafe,
+      recipients_sample_ok: readable,
+      recipients_sample: sample,
+      future_opened: futureOpened,
+      future_total: batch,
+      rotated_opened: afterRotation,
+      rotated_total: batch,
+      archive_still_open: stillOpen,
+      archive_rechecked: recheck,
+      encrypt_seconds: encryptSeconds,
+      mass_seconds: massSeconds,
+      attempts_per_second: rate,
+    },
+  };
+  if (ctx.world) {
+    const manifest = {
+      scenario: "leak",
+      seed: ctx.seed ?? null,
+      users: nUsers,
+      messages: nMessages,
+      authorities: authorities.map((a) => ({ name: a.name, authority_id: authorityId(a.key.publicKey), key_file: `keys/authorities/${authorityId(a.key.publicKey)}.key`, recipient: encodeRecipient(a.key.publicKey) })),
+      leaked_authority_id: leakedId,
+      archive: safeArchive.map((m) => ({ id: m.id, from: userName(m.from), to: userName(m.to), safechat: `archive/safechat/${pad(m.id, 6)}.age`, lawfulchat: `archive/lawfulchat/${pad(m.id, 6)}.age` })),
+    };
+    await ctx.world.write("manifest.json", JSON.stringify(manifest, null, 2) + "\n");
+    await ctx.world.write("README.txt", [
+      "The world of one run of \"doormat demo leak\". Check any file with stock age:",
+      "",
+      `  age -d -i keys/users/${userName((safeArchive[0] as Recorded).to)}.key archive/safechat/000001.age     # its recipient`,
+      `  age -d -i keys/users/${userName((safeArchive[0] as Recorded).to)}.key archive/lawfulchat/000001.age   # escrow is invisible to age`,
+      `  doormat decrypt -i keys/authorities/${leakedId}.key archive/lawfulchat/000001.age   # the leaked key`,
+      "  doormat inspect archive/lawfulchat/000001.age",
+      "",
+      "Every key here is a DEMO key: made for this run only; with --seed, anyone can remake them.",
+      "",
+    ].join("\n"));
+  }
+}
+
+export const leak: Scenario = {
+  name: "leak",
+  title: "Lawful access, and the day the escrow key leaks",
+  summary: "two services (end-to-end vs lawful access), an intercepted archive, one leaked key",
+  options: [
+    { name: "users", description: "number of users", default: 1000, min: 2, max: 1_000_000 },
+    { name: "messages", description: "messages sent on each service", default: 5000, min: 1, max: 10_000_000 },
+    { name: "authorities", description: "escrow authorities (the 2019 letter had three)", default: 3, min: 1, max: AUTHORITY_NAMES.length },
+  ],
+  run,
+};
