@@ -63,71 +63,80 @@ means the output is incomplete and must not be trusted.`)
       const identities: Identity[] = loaded.flatMap((f) => f.identities);
 
       const chunks = openInput(input, c.stdin)[Symbol.asyncIterator]();
-      // Read just enough to see the header, so we know whether to ask for a passphrase.
-      const peek = new HeaderPeek();
-      const probe = new Decrypter([peek]);
-      const buffered: Uint8Array[] = [];
       try {
-        for (;;) {
-          const r = await chunks.next();
-          if (r.done) {
-            probe.finish();
-            break;
-          }
-          buffered.push(r.value);
-          probe.push(r.value);
-        }
-      } catch (e) {
-        if (!(e instanceof NoMatchError)) throw describeAgeError(e, input);
-      }
-      const stanzas = peek.stanzas ?? [];
-      if (stanzas.some((s) => s.type === SCRYPT_TYPE)) {
-        if (identities.length > 0) {
-          throw new CliError("this file is encrypted with a passphrase, not to identities", { hints: ["run again without -i/--identity to be asked for the passphrase"] });
-        }
-        identities.push(new ScryptIdentity(await c.readPassphrase("Enter passphrase: ")));
-      } else if (identities.length === 0) {
-        throw new CliError("no identity given", { hints: ["did you forget -i/--identity? this file is encrypted to public keys, not a passphrase"] });
-      }
-
-      const decrypter = new Decrypter(identities);
-      const out = await openOutput(c, opts.output, opts.force ?? false);
-      // Plaintext bound for a terminal is held back and checked for control characters.
-      const toTerminal = out.isStdout && c.isTTY.stdout;
-      const held: Uint8Array[] = [];
-      const emit = async (parts: Uint8Array[]): Promise<void> => {
-        for (const p of parts) {
-          if (toTerminal) held.push(p);
-          else await out.write(p);
-        }
-      };
-      try {
-        try {
-          for (const b of buffered) await emit(decrypter.push(b));
-          for (;;) {
-            const r = await chunks.next();
-            if (r.done) break;
-            await emit(decrypter.push(r.value));
-          }
-          await emit(decrypter.finish());
-        } catch (e) {
-          // Chunks that authenticated before the failure go where Go's age sends them too:
-          // standard output only (a file output is removed).
-          if (e instanceof PayloadError && out.isStdout && !toTerminal) await emit(e.released);
-          throw e;
-        }
-        if (toTerminal) {
-          const all = Buffer.concat(held);
-          if (hasControlCharacters(all)) {
-            throw new CliError("refusing to print binary plaintext to the terminal", { hints: ["use -o FILE, or pipe the output"] });
-          }
-          await out.write(all);
-        }
-        await out.commit();
-      } catch (e) {
-        await out.abort();
-        if (e instanceof AgeError) throw describeAgeError(e, input, loaded.length);
-        throw e;
+        await decryptStream(c, chunks, identities, input, opts.output, opts.force ?? false, loaded.length);
+      } finally {
+        await chunks.return?.(); // close the input file, also on failure
       }
     });
+}
+
+/** Peek at the header, pick identities (or ask for a passphrase), then stream the plaintext out. */
+async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, identities: Identity[], input: string | undefined, output: string | undefined, force: boolean, identityFiles: number): Promise<void> {
+  // Read just enough to see the header, so we know whether to ask for a passphrase.
+  const peek = new HeaderPeek();
+  const probe = new Decrypter([peek]);
+  const buffered: Uint8Array[] = [];
+  try {
+    for (;;) {
+      const r = await chunks.next();
+      if (r.done) {
+        probe.finish();
+        break;
+      }
+      buffered.push(r.value);
+      probe.push(r.value);
+    }
+  } catch (e) {
+    if (!(e instanceof NoMatchError)) throw describeAgeError(e, input);
+  }
+  const stanzas = peek.stanzas ?? [];
+  if (stanzas.some((s) => s.type === SCRYPT_TYPE)) {
+    if (identities.length > 0) {
+      throw new CliError("this file is encrypted with a passphrase, not to identities", { hints: ["run again without -i/--identity to be asked for the passphrase"] });
+    }
+    identities.push(new ScryptIdentity(await c.readPassphrase("Enter passphrase: ")));
+  } else if (identities.length === 0) {
+    throw new CliError("no identity given", { hints: ["did you forget -i/--identity? this file is encrypted to public keys, not a passphrase"] });
+  }
+
+  const decrypter = new Decrypter(identities);
+  const out = await openOutput(c, output, force);
+  // Plaintext bound for a terminal is held back and checked for control characters.
+  const toTerminal = out.isStdout && c.isTTY.stdout;
+  const held: Uint8Array[] = [];
+  const emit = async (parts: Uint8Array[]): Promise<void> => {
+    for (const p of parts) {
+      if (toTerminal) held.push(p);
+      else await out.write(p);
+    }
+  };
+  try {
+    try {
+      for (const b of buffered) await emit(decrypter.push(b));
+      for (;;) {
+        const r = await chunks.next();
+        if (r.done) break;
+        await emit(decrypter.push(r.value));
+      }
+      await emit(decrypter.finish());
+    } catch (e) {
+      // Chunks that authenticated before the failure go where Go's age sends them too:
+      // standard output only (a file output is removed).
+      if (e instanceof PayloadError && out.isStdout && !toTerminal) await emit(e.released);
+      throw e;
+    }
+    if (toTerminal) {
+      const all = Buffer.concat(held);
+      if (hasControlCharacters(all)) {
+        throw new CliError("refusing to print binary plaintext to the terminal", { hints: ["use -o FILE, or pipe the output"] });
+      }
+      await out.write(all);
+    }
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    if (e instanceof AgeError) throw describeAgeError(e, input, identityFiles);
+    throw e;
+  }
 }

@@ -31,6 +31,9 @@ function openTerminal(): { input: tty.ReadStream; output: tty.WriteStream; close
   };
 }
 
+/** Characters typed (or pasted) after the line a prompt consumed: the next prompt gets them. */
+let typedAhead = "";
+
 /**
  * Prompt on the terminal and read a line without echo.
  * @throws CliError if there is no terminal, or on Ctrl-C / Ctrl-D
@@ -49,9 +52,16 @@ export function readSecretFromTerminal(prompt: string): Promise<string> {
       if (err) reject(err);
       else resolve(value);
     };
-    const onData = (data: Buffer): void => {
-      for (const ch of data.toString("utf8")) {
-        if (ch === "\r" || ch === "\n") return finish(null);
+    const onData = (data: Buffer | string): void => {
+      const chars = [...data.toString("utf8")];
+      for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i] as string;
+        if (ch === "\r" || ch === "\n") {
+          let rest = chars.slice(i + 1).join("");
+          if (ch === "\r" && rest.startsWith("\n")) rest = rest.slice(1);
+          typedAhead = rest;
+          return finish(null);
+        }
         if (ch === "\u0003") return finish(new CliError("interrupted", { exitCode: EXIT.INTERRUPTED }));
         if (ch === "\u0004") return finish(new CliError("no passphrase entered (end of input)"));
         if (ch === "\u007f" || ch === "\b") value = [...value].slice(0, -1).join("");
@@ -59,6 +69,11 @@ export function readSecretFromTerminal(prompt: string): Promise<string> {
       }
     };
     input.on("data", onData);
+    if (typedAhead !== "") {
+      const ahead = typedAhead;
+      typedAhead = "";
+      onData(ahead);
+    }
   });
 }
 

@@ -13,7 +13,10 @@ export const WIDTH = 80;
 export function wrap(text: string, indent: string, width = WIDTH): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  const room = Math.max(8, width - indent.length);
+  // Words longer than a line (URLs) are cut into pieces that fit.
+  const words = text.split(/\s+/).filter(Boolean).flatMap((w) => (w.length <= room ? [w] : w.match(new RegExp(`.{1,${room}}`, "g")) ?? []));
+  for (const word of words) {
     if (line !== "" && indent.length + line.length + 1 + word.length > width) {
       lines.push(indent + line);
       line = word;
@@ -49,16 +52,6 @@ export function jsonRenderer(out: RenderTarget): Renderer {
   };
 }
 
-function formatValue(value: number, unit: string): string {
-  if (unit === "bytes") {
-    if (value >= 1 << 20) return `${(value / (1 << 20)).toFixed(1)} MiB`;
-    if (value >= 1 << 10) return `${(value / (1 << 10)).toFixed(1)} KiB`;
-    return `${value} bytes`;
-  }
-  const n = Number.isInteger(value) ? value.toLocaleString("en-US") : value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
-  return unit === "" ? n : unit === "/s" ? `${n}/s` : `${n} ${unit}`;
-}
-
 /** The terminal show. */
 export function terminalRenderer(out: RenderTarget, c: ChalkInstance, pacing: Pacing): Renderer {
   let barShown = false;
@@ -87,9 +80,12 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, pacing: Pa
         case "narration":
           await say(wrap(e.text, "  "));
           break;
-        case "fact":
-          await say([...wrap(e.text, "  │ ").map((l) => c.yellow(l)), ...wrap(`source: ${e.source}`, "  │ ").map((l) => c.dim(l))]);
+        case "fact": {
+          // On screen, the source without its URLs; docs/SOURCES.md (and --json) has them all.
+          const source = e.source.replace(/,?\s*https?:\/\/\S+/g, "").replace(/[\s,;]+$/, "");
+          await say([...wrap(e.text, "  │ ").map((l) => c.yellow(l)), ...wrap(`source: ${source} (docs/SOURCES.md)`, "  │ ").map((l) => c.dim(l))]);
           break;
+        }
         case "step":
           await say(wrap(e.text, "    ").map((l, i) => (i === 0 ? `  ${c.cyan("•")} ${l.slice(4)}` : l)));
           break;
@@ -128,7 +124,7 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, pacing: Pa
           const rows = e.rows;
           const labelWidth = Math.min(44, Math.max(...rows.map((r) => r.label.length)));
           await say(["", c.bold.inverse(` ${e.title} `), ""]);
-          await say(rows.map((r) => `  ${r.label.padEnd(labelWidth)}  ${tone(r.tone, c.bold(r.value))}`.slice(0, WIDTH + 40)));
+          await say(rows.map((r) => `  ${r.label.padEnd(labelWidth)}  ${tone(r.tone, c.bold(r.value))}`));
           await say(["", c.dim("  Every number above was measured in this run. Run with --json to get them all.")]);
           break;
         }
@@ -139,5 +135,3 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, pacing: Pa
     },
   };
 }
-
-export { formatValue };

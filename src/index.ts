@@ -1,0 +1,28 @@
+/**
+ * The library API of `keys-under-doormats`: age v1 encryption and decryption, and the
+ * lawful-access escrow recipient that the CLI's demos are built on.
+ *
+ * @example
+ * ```ts
+ * import { encrypt, decrypt, X25519Recipient, AuthorityIdentity, EscrowRecipient, generateKeyPair, secureRandom } from "keys-under-doormats";
+ * const alice = generateKeyPair(secureRandom);
+ * const gov = generateKeyPair(secureRandom);
+ * const file = encrypt(new TextEncoder().encode("hi"), [new X25519Recipient(alice.publicKey), new EscrowRecipient(gov.publicKey)]);
+ * decrypt(file, [new AuthorityIdentity(gov.secretKey)]); // the escrow agent opens it too
+ * ```
+ *
+ * @module
+ */
+export { Decrypter, Encrypter, decrypt, encrypt, readHeader, type DecryptOptions, type EncryptOptions } from "./crypto/age.js";
+export { AgeError, ArmorError, HeaderError, HmacError, NoMatchError, PayloadError, type AgeErrorKind } from "./crypto/errors.js";
+export type { Header, Stanza } from "./crypto/format/header.js";
+export {
+  KeyFormatError, authorityId, decodeIdentity, decodeRecipient, encodeIdentity, encodeRecipient, generateKeyPair,
+  parseIdentityFile, parseRecipientsFile, type X25519KeyPair,
+} from "./crypto/keys.js";
+export { secureRandom, seededRandom, type RandomSource } from "./crypto/random.js";
+export { Inspector, type InspectReport, type StanzaReport } from "./crypto/inspect.js";
+export type { Identity, Recipient } from "./crypto/recipients/types.js";
+export { X25519Identity, X25519Recipient } from "./crypto/recipients/x25519.js";
+export { ScryptIdentity, ScryptRecipient } from "./crypto/recipients/scrypt.js";
+export { AuthorityIdentity, CovertEscrowRecipient, ESCROW_TYPE, EscrowRecipient } from "./crypto/recipients/escrow.js";
