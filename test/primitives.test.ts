@@ -128,7 +128,7 @@ describe("known-answer tests detect a wrong backend", () => {
     const boom = (): never => {
       throw new TypeError("boom");
     };
-    const throwing: Primitives = { name: "noble", x25519: boom, x25519Base: boom, x25519With: boom, seal: boom, open: boom, hkdf: boom, hmac: boom, sha256: boom, scrypt: boom };
+    const throwing: Primitives = { name: "noble", x25519: boom, x25519Base: boom, x25519With: boom, seal: boom, open: boom, sealInto: boom, openInto: boom, hkdf: boom, hmac: boom, sha256: boom, scrypt: boom };
     const results = runKnownAnswerTests(throwing);
     expect(results).toHaveLength(EXPECTED_COUNT);
     for (const r of results) {

@@ -65,12 +65,12 @@ export class Encrypter {
     this.#armor = options.armor ? new ArmorEncoder() : null;
   }
 
-  #emit(parts: Uint8Array[]): Uint8Array {
+  #emit(sealed: Uint8Array): Uint8Array {
+    let bin = sealed;
     if (this.#head) {
-      parts.unshift(this.#head);
+      bin = concat(this.#head, sealed);
       this.#head = null;
     }
-    const bin = parts.length === 1 ? (parts[0] as Uint8Array) : concat(...parts);
     return this.#armor ? this.#armor.push(bin) : bin;
   }
 
@@ -81,7 +81,7 @@ export class Encrypter {
 
   /** Returns the last ciphertext bytes. */
   finish(): Uint8Array {
-    const last = this.#emit([this.#stream.finish()]);
+    const last = this.#emit(this.#stream.finish());
     return this.#armor ? concat(last, this.#armor.finish()) : last;
   }
 }

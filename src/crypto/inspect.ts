@@ -47,7 +47,7 @@ function describe(s: Stanza): StanzaReport {
   const base = { type: s.type, args: s.args, bodySize: s.body.length };
   switch (s.type) {
     case X25519_TYPE:
-      return { ...base, kind: "x25519", description: "X25519 recipient (anonymous: no key id, cannot be told apart from an escrow key)" };
+      return { ...base, kind: "x25519", description: "X25519 recipient (no key id: nothing tells it apart from an escrow key)" };
     case SCRYPT_TYPE:
       return { ...base, kind: "scrypt", description: `passphrase (scrypt, work factor ${s.args[1] ?? "?"})` };
     case ESCROW_TYPE:

@@ -47,6 +47,13 @@ export interface Primitives {
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /** Opens a sealed box; returns `null` when authentication fails (never throws for that). */
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array | null;
+  /** Like `seal`, writing ciphertext ‖ tag into `out` at `offset` (bulk payloads: no extra copy). */
+  sealInto(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): void;
+  /**
+   * Like `open`, writing the plaintext into `out` at `offset` only if the tag verifies.
+   * @returns whether it authenticated
+   */
+  openInto(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, out: Uint8Array, offset: number): boolean;
   /** HKDF-SHA-256 (RFC 5869) extract-then-expand. */
   hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
   /** HMAC-SHA-256 (RFC 2104). */
@@ -129,6 +136,27 @@ export const nodePrimitives: Primitives = {
     }
     return u8(pt);
   },
+  sealInto(key, nonce, plaintext, out, offset) {
+    const c = nodeCrypto.createCipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
+    const ct = c.update(plaintext);
+    out.set(ct, offset);
+    const rest = c.final();
+    out.set(rest, offset + ct.length);
+    out.set(c.getAuthTag(), offset + ct.length + rest.length);
+  },
+  openInto(key, nonce, sealed, out, offset) {
+    if (sealed.length < 16) return false;
+    const d = nodeCrypto.createDecipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
+    d.setAuthTag(sealed.subarray(sealed.length - 16));
+    const pt = d.update(sealed.subarray(0, sealed.length - 16));
+    try {
+      d.final();
+    } catch {
+      return false;
+    }
+    out.set(pt, offset);
+    return true;
+  },
   hkdf(ikm, salt, info, length) {
     return u8(nodeCrypto.hkdfSync("sha256", ikm, salt, info, length));
   },
@@ -182,6 +210,15 @@ export const noblePrimitives: Primitives = {
     } catch {
       return null;
     }
+  },
+  sealInto(key, nonce, plaintext, out, offset) {
+    out.set(noblePrimitives.seal(key, nonce, plaintext), offset);
+  },
+  openInto(key, nonce, sealed, out, offset) {
+    const pt = noblePrimitives.open(key, nonce, sealed);
+    if (pt === null) return false;
+    out.set(pt, offset);
+    return true;
   },
   hkdf(ikm, salt, info, length) {
     return nobleHkdf(nobleSha256, ikm, salt, info, length);

@@ -88,8 +88,9 @@ export function openInput(file: string | undefined, stdin: Readable): AsyncItera
       throw fsError(e, file, "open input");
     }
     try {
-      const buf = Buffer.allocUnsafe(READ_SIZE);
       for (;;) {
+        // A fresh buffer per read: consumers may keep what we yield, and no copy is needed.
+        const buf = Buffer.allocUnsafe(READ_SIZE);
         let n: number;
         try {
           ({ bytesRead: n } = await handle.read(buf, 0, READ_SIZE, null));
@@ -97,8 +98,7 @@ export function openInput(file: string | undefined, stdin: Readable): AsyncItera
           throw fsError(e, file, "read input");
         }
         if (n === 0) return;
-        // Copy out: the buffer is reused for the next read.
-        yield new Uint8Array(buf.subarray(0, n));
+        yield new Uint8Array(buf.buffer, buf.byteOffset, n);
       }
     } finally {
       await handle.close();

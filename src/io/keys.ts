@@ -52,8 +52,8 @@ export async function loadRecipients(strings: readonly string[], files: readonly
     } catch (e) {
       if (!(e instanceof KeyFormatError)) throw e;
       const hints: string[] = [];
-      if (s.startsWith("AGE-SECRET-KEY-")) {
-        // Never echo a secret key back.
+      if (/SECRET/i.test(s)) {
+        // Never echo a secret key back, in whatever case or spacing it came.
         throw new CliError(`${flag} was given a secret key, not a recipient`, { hints: ["a recipient is a public key (age1…); get it with \"doormat pubkey KEYFILE\""] });
       }
       if (s.startsWith("ssh-")) hints.push("SSH keys are not supported; use an age1… recipient");

@@ -7,7 +7,7 @@ import type { ChalkInstance } from "chalk";
 import type { InspectReport } from "../crypto/inspect.js";
 
 function short(arg: string): string {
-  return arg.length > 24 ? `${arg.slice(0, 20)}…(${arg.length})` : arg;
+  return arg.length > 20 ? `${arg.slice(0, 14)}…` : arg;
 }
 
 /** Render an inspect report as text lines (≤ 80 columns). */
@@ -18,7 +18,7 @@ export function renderInspect(r: InspectReport, file: string | undefined, c: Cha
   lines.push(`  ${r.stanzas.length} recipient stanza${r.stanzas.length === 1 ? "" : "s"}:`);
   r.stanzas.forEach((s, i) => {
     const label = s.kind === "lawful-access" ? c.red.bold(s.type) : c.cyan(s.type);
-    lines.push(`  ${i + 1}. ${label} ${s.args.map(short).join(" ")}  [body ${s.bodySize} B]`);
+    lines.push(`  ${i + 1}. ${label} ${s.args.map(short).join(" ")}  (${s.bodySize}-byte body)`);
     lines.push(`     ${s.kind === "lawful-access" ? c.red(s.description) : s.description}`);
   });
   if (r.lawfulAccess) {

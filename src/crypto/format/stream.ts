@@ -44,42 +44,77 @@ export function encryptedPayloadSize(n: number): number {
   return n + TAG_SIZE * Math.max(1, Math.ceil(n / CHUNK_SIZE));
 }
 
-/** Encrypts a plaintext stream chunk by chunk. */
+/**
+ * Seal consecutive chunks into one buffer (ciphertext ‖ tag for each, in order).
+ * @param index - the counter of the first chunk
+ * @param plaintext - whole 64 KiB chunks; with `final`, the last one may be shorter (or the
+ *   whole plaintext empty: one empty final chunk)
+ * @param final - whether the last chunk is the stream's final chunk
+ */
+export function sealChunks(key: Uint8Array, index: number, plaintext: Uint8Array, final: boolean): Uint8Array {
+  const n = final ? Math.max(1, Math.ceil(plaintext.length / CHUNK_SIZE)) : plaintext.length / CHUNK_SIZE;
+  if (!Number.isInteger(n)) throw new RangeError("sealChunks: non-final data must be whole chunks");
+  const out = new Uint8Array(plaintext.length + n * TAG_SIZE);
+  for (let i = 0; i < n; i++) {
+    const pt = plaintext.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
+    primitives.sealInto(key, chunkNonce(index + i, final && i === n - 1), pt, out, i * ENC_CHUNK_SIZE);
+  }
+  return out;
+}
+
+/**
+ * Open consecutive whole chunks that are all known to be followed by more data.
+ * A chunk that fails as non-final is tried as final, as Go's age does: if it opens, it is
+ * released with an error about the trailing data.
+ * @returns the plaintext of the chunks that authenticated, and the error that stopped it, if any
+ */
+export function openChunks(key: Uint8Array, index: number, ciphertext: Uint8Array): { plaintext: Uint8Array; error: PayloadError | null } {
+  const n = ciphertext.length / ENC_CHUNK_SIZE;
+  if (!Number.isInteger(n)) throw new RangeError("openChunks: data must be whole chunks");
+  const out = new Uint8Array(n * CHUNK_SIZE);
+  for (let i = 0; i < n; i++) {
+    const chunk = ciphertext.subarray(i * ENC_CHUNK_SIZE, (i + 1) * ENC_CHUNK_SIZE);
+    if (primitives.openInto(key, chunkNonce(index + i, false), chunk, out, i * CHUNK_SIZE)) continue;
+    const finalOk = primitives.openInto(key, chunkNonce(index + i, true), chunk, out, i * CHUNK_SIZE);
+    return {
+      plaintext: out.subarray(0, (i + (finalOk ? 1 : 0)) * CHUNK_SIZE),
+      error: new PayloadError(finalOk ? "data after the final chunk (trailing garbage)" : `chunk ${index + i} failed to authenticate: the file is corrupted or was tampered with`),
+    };
+  }
+  return { plaintext: out, error: null };
+}
+
+/** Encrypts a plaintext stream, sealing whole chunks as soon as more data follows them. */
 export class StreamEncryptor {
   readonly #key: Uint8Array;
   #index = 0;
-  #buf: Uint8Array[] = [];
+  #pending: Uint8Array[] = [];
   #buffered = 0;
   #done = false;
   constructor(key: Uint8Array) {
     this.#key = key;
   }
-  /** Add plaintext; returns the chunks that are now known not to be the last. */
-  push(data: Uint8Array): Uint8Array[] {
+  /** Add plaintext; returns the sealed chunks now known not to be the last (maybe empty). */
+  push(data: Uint8Array): Uint8Array {
     if (this.#done) throw new Error("StreamEncryptor: push after finish");
-    const out: Uint8Array[] = [];
-    if (data.length === 0) return out;
-    this.#buf.push(data);
+    this.#pending.push(data);
     this.#buffered += data.length;
-    if (this.#buffered <= CHUNK_SIZE) return out;
-    let all = this.#buf.length === 1 ? (this.#buf[0] as Uint8Array) : concat(...this.#buf);
-    let off = 0;
     // A chunk is sealed as non-final only once at least one more byte is known to follow.
-    while (all.length - off > CHUNK_SIZE) {
-      out.push(primitives.seal(this.#key, chunkNonce(this.#index++, false), all.subarray(off, off + CHUNK_SIZE)));
-      off += CHUNK_SIZE;
-    }
-    all = all.slice(off);
-    this.#buf = [all];
-    this.#buffered = all.length;
+    const n = Math.floor((this.#buffered - 1) / CHUNK_SIZE);
+    if (n <= 0) return new Uint8Array(0);
+    const all = this.#pending.length === 1 ? data : concat(...this.#pending);
+    const out = sealChunks(this.#key, this.#index, all.subarray(0, n * CHUNK_SIZE), false);
+    this.#index += n;
+    const rest = all.slice(n * CHUNK_SIZE); // a copy: the caller may reuse its buffer
+    this.#pending = [rest];
+    this.#buffered = rest.length;
     return out;
   }
   /** Seal and return the final chunk (which may be empty only if the whole stream is). */
   finish(): Uint8Array {
     if (this.#done) throw new Error("StreamEncryptor: finish called twice");
     this.#done = true;
-    const rest = concat(...this.#buf);
-    return primitives.seal(this.#key, chunkNonce(this.#index++, true), rest);
+    return sealChunks(this.#key, this.#index++, concat(...this.#pending), true);
   }
 }
 
@@ -121,31 +156,28 @@ export class StreamDecryptor {
     if (this.#sawLast && more) throw new PayloadError("data after the final chunk (trailing garbage)");
   }
 
-  /** Add ciphertext; returns plaintext of every chunk that authenticated. */
+  /** Add ciphertext; returns the plaintext of every chunk that authenticated (maybe none). */
   push(data: Uint8Array): Uint8Array[] {
     if (this.#finished) throw new Error("StreamDecryptor: push after finish");
-    const out: Uint8Array[] = [];
     this.#parts.push(data);
     this.#buffered += data.length;
-    // Join the pieces only once they hold more than a full chunk: linear even for tiny slices.
-    if (this.#buffered <= ENC_CHUNK_SIZE) return out;
+    // Chunks followed by at least one more byte cannot be the last: open them in one batch.
+    const n = Math.floor((this.#buffered - 1) / ENC_CHUNK_SIZE);
+    if (n <= 0) return [];
     const all = this.#parts.length === 1 ? data : concat(...this.#parts);
-    let off = 0;
-    try {
-      // With more than one full chunk buffered, the first one is known to have a successor.
-      while (all.length - off > ENC_CHUNK_SIZE) {
-        this.#chunk(all.subarray(off, off + ENC_CHUNK_SIZE), true, out);
-        off += ENC_CHUNK_SIZE;
-      }
-    } catch (e) {
-      this.#finished = true;
-      if (e instanceof PayloadError) e.released = out;
-      throw e;
-    }
-    const rest = all.slice(off); // a copy: the caller may reuse its buffer
+    const { plaintext, error } = openChunks(this.#key, this.#index, all.subarray(0, n * ENC_CHUNK_SIZE));
+    if (error) throw this.#fail(error, plaintext.length > 0 ? [plaintext] : []);
+    this.#index += n;
+    const rest = all.slice(n * ENC_CHUNK_SIZE); // a copy: the caller may reuse its buffer
     this.#parts = rest.length === 0 ? [] : [rest];
     this.#buffered = rest.length;
-    return out;
+    return [plaintext];
+  }
+
+  #fail(e: PayloadError, released: Uint8Array[]): PayloadError {
+    this.#finished = true;
+    e.released = released;
+    return e;
   }
 
   /**
