@@ -30,7 +30,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BUILT_DOORMAT = path.join(ROOT, "dist", "bin.js");
 // The doormat actually run: a snapshot of dist/ taken at start (see snapshotDoormat).
 let DOORMAT = BUILT_DOORMAT;
-const ESCROW_BENCH = path.join(ROOT, "dist", "bench-escrow.js");
+const ESCROW_BENCH = path.join(ROOT, "bench", "escrow.mjs");
 const NODE = process.execPath;
 const GNU_TIME = "/usr/bin/time";
 const KiB = 1024;
@@ -534,10 +534,9 @@ function startup(opts, env) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ESCROW BENCHMARK — PLACEHOLDER
-// Escrowed messages opened per second is measured by dist/bench-escrow.js, which does not exist
-// yet (another engineer is writing it; its source would be src/bench-escrow.ts). The contract
-// assumed here: it is run as `node dist/bench-escrow.js` from the repository root, with
+// ESCROW BENCHMARK
+// Escrowed messages opened per second is measured by bench/escrow.mjs. It is run as
+// `node bench/escrow.mjs` from the repository root, with
 // BENCH_QUICK=1 in the environment under --quick and BENCH_JSON=1 under --json; it prints its
 // results on stdout (JSON under BENCH_JSON=1, embedded as-is in our JSON) and exits non-zero on
 // failure, which makes this benchmark exit non-zero too.

@@ -13,7 +13,6 @@ import { makeDecryptCommand } from "./commands/decrypt.js";
 import { makeInspectCommand } from "./commands/inspect.js";
 import { makeSelftestCommand } from "./commands/selftest.js";
 import { makeDemoCommand } from "./commands/demo.js";
-import { readSecretFromTerminal, waitForEnterOnTerminal } from "./io/tty.js";
 import { CliError, EXIT, Messages } from "./ui/messages.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
 import { version } from "./version.js";
@@ -49,12 +48,14 @@ Examples:
 Exit status: 0 success, 1 any failure, 3 escrow found (inspect --deny-escrow), 130 interrupted.
 Docs: README.md, docs/FORMAT.md. npm package: keys-under-doormats.`);
 
+  // The context (colour needs the global flags) is built once options are parsed, before any
+  // action runs. With both --color and --no-color defined, commander leaves the value
+  // undefined unless one of them is given.
+  program.hook("preAction", async () => {
+    context ??= await makeContext(deps, (program.opts() as { color?: boolean }).color);
+  });
   const ctx = (): Context => {
-    if (!context) {
-      // With both --color and --no-color defined, commander leaves the value undefined
-      // unless one of them is given.
-      context = makeContext(deps, (program.opts() as { color?: boolean }).color);
-    }
+    if (!context) throw new Error("context used before the preAction hook");
     return context;
   };
   for (const make of [makeDemoCommand, makeKeygenCommand, makePubkeyCommand, makeEncryptCommand, makeDecryptCommand, makeInspectCommand, makeSelftestCommand]) {
@@ -74,8 +75,9 @@ export function processDeps(): Deps {
     env: process.env,
     isTTY: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
     cwd: process.cwd(),
-    readPassphrase: readSecretFromTerminal,
-    waitForEnter: waitForEnterOnTerminal,
+    // The terminal module loads only when a prompt is needed.
+    readPassphrase: async (prompt) => (await import("./io/tty.js")).readSecretFromTerminal(prompt),
+    waitForEnter: async (prompt) => (await import("./io/tty.js")).waitForEnterOnTerminal(prompt),
     random: secureRandom,
     now: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -88,7 +90,7 @@ export function processDeps(): Deps {
  */
 export async function run(argv: readonly string[], deps: Deps): Promise<number> {
   const program = createProgram(deps);
-  const messages = new Messages(deps.stderr, makeChalk(colorLevel(argv.includes("--no-color") ? false : undefined, deps.env, deps.isTTY.stderr)));
+  const messages = new Messages(deps.stderr, await makeChalk(colorLevel(argv.includes("--no-color") ? false : argv.includes("--color") ? true : undefined, deps.env, deps.isTTY.stderr)));
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return EXIT.FAILURE;

@@ -80,7 +80,8 @@ describe("demo leak --json", () => {
     expect(metric("lawful_opened")).toBe(m["lawful_opened"]);
     expect(metric("e2ee_opened")).toBe(0);
     const progress = events.filter((e) => e.type === "progress");
-    expect(progress.at(-1)).toMatchObject({ done: messages, total: messages });
+    // Progress counts age files: two per message (one per service).
+    expect(progress.at(-1)).toMatchObject({ done: 2 * messages, total: 2 * messages });
   });
 
   it("rejects out-of-range and foreign options", async () => {
@@ -151,4 +152,4 @@ describe("demo leak --out", () => {
   });
 });
 
-const SEED42_WARRANT_TOTAL = 6;
+const SEED42_WARRANT_TOTAL = 7;

@@ -10,7 +10,9 @@ import { fromHex, toHex, utf8 } from "../src/crypto/bytes.js";
 import { HeaderError, NoMatchError } from "../src/crypto/errors.js";
 import { encodeStanza, type Stanza } from "../src/crypto/format/header.js";
 import { authorityId, generateKeyPair } from "../src/crypto/keys.js";
-import { backends, primitives } from "../src/crypto/primitives.js";
+import { loadBackends, primitives } from "../src/crypto/primitives.js";
+
+const backends = await loadBackends();
 import { secureRandom, seededRandom, type RandomSource } from "../src/crypto/random.js";
 import { AuthorityIdentity, CovertEscrowRecipient, ESCROW_TYPE, EscrowRecipient, escrowAuthorities } from "../src/crypto/recipients/escrow.js";
 import { X25519Identity, X25519Recipient } from "../src/crypto/recipients/x25519.js";

@@ -41,11 +41,10 @@ export interface Context extends Deps {
 }
 
 /** Build the context once the global `--color`/`--no-color` flag is known. */
-export function makeContext(deps: Deps, colorFlag: boolean | undefined): Context {
-  const errChalk = makeChalk(colorLevel(colorFlag, deps.env, deps.isTTY.stderr));
-  return {
-    ...deps,
-    messages: new Messages(deps.stderr, errChalk),
-    chalk: makeChalk(colorLevel(colorFlag, deps.env, deps.isTTY.stdout)),
-  };
+export async function makeContext(deps: Deps, colorFlag: boolean | undefined): Promise<Context> {
+  const [errChalk, outChalk] = await Promise.all([
+    makeChalk(colorLevel(colorFlag, deps.env, deps.isTTY.stderr)),
+    makeChalk(colorLevel(colorFlag, deps.env, deps.isTTY.stdout)),
+  ]);
+  return { ...deps, messages: new Messages(deps.stderr, errChalk), chalk: outChalk };
 }

@@ -5,11 +5,8 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { performance } from "node:perf_hooks";
-import { secureRandom, seededRandom } from "../crypto/random.js";
 import { SCENARIOS, findScenario } from "../demo/registry.js";
-import { openWorldDir } from "../io/world.js";
-import { writeTo } from "../io/files.js";
-import { jsonRenderer, terminalRenderer, type Pacing, type RenderTarget } from "../ui/demo-render.js";
+import type { Pacing, RenderTarget } from "../ui/demo-render.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
 
@@ -30,7 +27,8 @@ export function makeDemoCommand(ctx: () => Context) {
     .option("--pace <MS>", "pause MS milliseconds after each scene (for recordings)", parseIntOption("pace"))
     .option("--out <DIR>", "write the world (keys, every ciphertext, a manifest) into DIR")
     .option("-f, --force", "with --out: write into a directory that is not empty")
-    .option("--list", "list the scenarios and exit");
+    .option("--list", "list the scenarios and exit")
+    .addOption(new Option("--threads <N>", "worker threads for bulk crypto (default: one per core)").argParser(parseIntOption("threads")).hideHelp());
   // Every scenario's numeric options, e.g. --users; each is checked against its range.
   const seen = new Set<string>();
   for (const s of SCENARIOS) {
@@ -53,6 +51,9 @@ Without a terminal (pipes, CI) the show runs without pauses or progress bars.
 --seed makes keys and messages reproducible byte for byte; timings are measured each run.`)
     .action(async (name, opts) => {
       const c = ctx();
+      const [{ secureRandom, seededRandom }, { openWorldDir }, { writeTo }, { jsonRenderer, terminalRenderer }, { createBulkCrypto }] = await Promise.all([
+        import("../crypto/random.js"), import("../io/world.js"), import("../io/files.js"), import("../ui/demo-render.js"), import("../demo/parallel.js"),
+      ]);
       if (opts.list) {
         const lines = SCENARIOS.map((s) => `${s.name.padEnd(16)} ${s.summary}`);
         await writeTo(c.stdout, new TextEncoder().encode(lines.join("\n") + "\n"));
@@ -86,14 +87,21 @@ Without a terminal (pipes, CI) the show runs without pauses or progress bars.
         : opts.step ? { mode: "step" }
         : { mode: "pace", ms: opts.pace ?? 1200 };
       const renderer = opts.json ? jsonRenderer(target) : terminalRenderer(target, c.chalk, pacing);
-      const run = scenario.run({
+      if (opts.threads !== undefined && (opts.threads < 1 || opts.threads > 64)) throw new CliError("--threads must be between 1 and 64");
+      const bulk = createBulkCrypto(opts.threads);
+      const run = (await scenario.load())({
         random: opts.seed !== undefined ? seededRandom(opts.seed) : c.random === secureRandom ? secureRandom : c.random,
         seed: opts.seed,
         options: values,
         world,
+        bulk,
         now: () => performance.now(),
       });
-      for await (const event of run) await renderer.render(event);
-      await renderer.end();
+      try {
+        for await (const event of run) await renderer.render(event);
+        await renderer.end();
+      } finally {
+        await bulk.close();
+      }
     });
 }

@@ -4,11 +4,8 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { Inspector, type InspectReport } from "../crypto/inspect.js";
-import { openInput, writeTo } from "../io/files.js";
-import { describeAgeError } from "../ui/age-errors.js";
+import type { InspectReport } from "../crypto/inspect.js";
 import { CliError, EXIT } from "../ui/messages.js";
-import { renderInspect } from "../ui/inspect-view.js";
 import type { Context } from "./context.js";
 
 /** The documented snake_case JSON document. */
@@ -50,6 +47,9 @@ Examples:
 Exit status: 0 ok, 1 not a readable age file, ${EXIT.ESCROW_FOUND} escrow found with --deny-escrow.`)
     .action(async (file, opts) => {
       const c = ctx();
+      const [{ Inspector }, { openInput, writeTo }, { describeAgeError }, { renderInspect }] = await Promise.all([
+        import("../crypto/inspect.js"), import("../io/files.js"), import("../ui/age-errors.js"), import("../ui/inspect-view.js"),
+      ]);
       const inspector = new Inspector();
       let report: InspectReport;
       try {

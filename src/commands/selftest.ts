@@ -5,10 +5,6 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { backends, primitives } from "../crypto/primitives.js";
-import { runKnownAnswerTests } from "../crypto/selftest.js";
-import { runRoundTrips } from "../crypto/roundtrip.js";
-import { writeTo } from "../io/files.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
 
@@ -25,6 +21,10 @@ Both backends are tested: node (OpenSSL, in use) and noble (pure JS, the referen
 Exit status 0 only if every test passed.`)
     .action(async (opts) => {
       const c = ctx();
+      const [{ loadBackends, primitives }, { runKnownAnswerTests }, { runRoundTrips }, { writeTo }] = await Promise.all([
+        import("../crypto/primitives.js"), import("../crypto/selftest.js"), import("../crypto/roundtrip.js"), import("../io/files.js"),
+      ]);
+      const backends = await loadBackends();
       const kats = backends.flatMap((p) => runKnownAnswerTests(p));
       const trips = runRoundTrips(c.random).map((r) => ({ backend: primitives.name, group: "age v1 round trip", ...r }));
       const all = [...kats, ...trips];

@@ -1,15 +1,28 @@
 /**
- * The demo catalogue. A new scenario is one new file in scenarios/ plus one line here.
+ * The demo catalogue: each scenario's name, options and a loader for its code, so that
+ * `doormat --help` and other commands never load the scenarios. A new scenario is one file in
+ * scenarios/ (exporting `run`) plus one entry here.
  *
  * @module
  */
-import type { Scenario } from "./scenario.js";
-import { leak } from "./scenarios/leak.js";
+import type { ScenarioInfo } from "./scenario.js";
 
 /** Every scenario, the default first. */
-export const SCENARIOS: readonly Scenario[] = [leak];
+export const SCENARIOS: readonly ScenarioInfo[] = [
+  {
+    name: "leak",
+    title: "Lawful access, and the day the escrow key leaks",
+    summary: "two services (end-to-end vs lawful access), an intercepted archive, one leaked key",
+    options: [
+      { name: "users", description: "number of users", default: 1000, min: 2, max: 1_000_000 },
+      { name: "messages", description: "messages sent on each service", default: 5000, min: 1, max: 10_000_000 },
+      { name: "authorities", description: "escrow authorities (the 2019 letter had three)", default: 3, min: 1, max: 5 },
+    ],
+    load: async () => (await import("./scenarios/leak.js")).run,
+  },
+];
 
 /** Look a scenario up by name. */
-export function findScenario(name: string): Scenario | undefined {
+export function findScenario(name: string): ScenarioInfo | undefined {
   return SCENARIOS.find((s) => s.name === name);
 }

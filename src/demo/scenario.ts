@@ -5,6 +5,7 @@
  * @module
  */
 import type { RandomSource } from "../crypto/random.js";
+import type { BulkCrypto } from "./parallel.js";
 import type { DemoEvent } from "./events.js";
 
 /** A numeric option a scenario accepts, e.g. `--users 1000`. */
@@ -32,14 +33,20 @@ export interface ScenarioContext {
   /** Option values, by name, already range-checked. */
   readonly options: Readonly<Record<string, number>>;
   readonly world: WorldWriter | undefined;
+  /** Bulk encryption and decryption, spread over the cores. */
+  readonly bulk: BulkCrypto;
   /** Milliseconds from an arbitrary origin (for measured rates). */
   now(): number;
 }
 
-export interface Scenario {
+/** A scenario's code: performs real cryptography and emits events. */
+export type ScenarioRun = (ctx: ScenarioContext) => AsyncGenerator<DemoEvent, void, void>;
+
+/** A catalogue entry: what `--help` shows, and how to load the code. */
+export interface ScenarioInfo {
   readonly name: string;
   readonly title: string;
   readonly summary: string;
   readonly options: readonly ScenarioOption[];
-  run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void>;
+  load(): Promise<ScenarioRun>;
 }

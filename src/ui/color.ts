@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Chalk, type ChalkInstance } from "chalk";
+import type { ChalkInstance } from "chalk";
 
 /** Colour level: 0 none, 1 basic, 2 256 colours, 3 truecolor. */
 export type ColorLevel = 0 | 1 | 2 | 3;
@@ -31,7 +31,18 @@ export function colorLevel(flag: boolean | undefined, env: Readonly<Record<strin
   return 1;
 }
 
+/**
+ * No colour: every style (`c.red.bold(…)`, any chain) returns its text unchanged. Used when
+ * colour is off, so that chalk is not even loaded (start-up time).
+ */
+export const plainChalk: ChalkInstance = new Proxy((...text: unknown[]) => text.join(" "), {
+  // "then" must stay undefined, or `await` would take this for a promise.
+  get: (_target, prop) => (prop === "level" ? 0 : prop === "then" ? undefined : plainChalk),
+}) as unknown as ChalkInstance;
+
 /** A chalk instance at a given level (never reads process state itself). */
-export function makeChalk(level: ColorLevel): ChalkInstance {
+export async function makeChalk(level: ColorLevel): Promise<ChalkInstance> {
+  if (level === 0) return plainChalk;
+  const { Chalk } = await import("chalk");
   return new Chalk({ level });
 }

@@ -21,9 +21,9 @@ const ZERO_NONCE = new Uint8Array(12);
  * @returns the ephemeral share (32 bytes) and the body (32 bytes)
  */
 export function x25519Wrap(fileKey: Uint8Array, theirPublic: Uint8Array, info: Uint8Array, random: RandomSource): { share: Uint8Array; body: Uint8Array } {
-  const ephemeral = random(32);
-  const share = primitives.x25519Base(ephemeral);
-  const shared = primitives.x25519(ephemeral, theirPublic);
+  const ephemeral = primitives.x25519Key(random(32));
+  const share = ephemeral.publicKey();
+  const shared = ephemeral.ecdh(theirPublic);
   const wrapKey = primitives.hkdf(shared, concat(share, theirPublic), info, 32);
   return { share, body: primitives.seal(wrapKey, ZERO_NONCE, fileKey) };
 }
@@ -76,7 +76,7 @@ export class X25519Identity implements Identity {
   constructor(secretKey: Uint8Array, publicKey: Uint8Array = primitives.x25519Base(secretKey)) {
     this.secretKey = secretKey;
     this.publicKey = publicKey;
-    this.ecdh = primitives.x25519With(secretKey);
+    this.ecdh = primitives.x25519Key(secretKey).ecdh;
   }
   unwrapFileKey(stanzas: readonly Stanza[]): Uint8Array | null {
     for (const stanza of stanzas) {

@@ -7,21 +7,20 @@
  *
  * @module
  */
-import { decrypt, encrypt } from "../../crypto/age.js";
+import { decrypt } from "../../crypto/age.js";
 import { NoMatchError } from "../../crypto/errors.js";
 import { equalBytes, fromUtf8, utf8 } from "../../crypto/bytes.js";
 import { authorityId, encodeIdentity, encodeRecipient, generateKeyPair, parseIdentityFile, type X25519KeyPair } from "../../crypto/keys.js";
 import { primitives } from "../../crypto/primitives.js";
 import type { RandomSource } from "../../crypto/random.js";
-import { AuthorityIdentity, EscrowRecipient } from "../../crypto/recipients/escrow.js";
-import { X25519Identity, X25519Recipient } from "../../crypto/recipients/x25519.js";
-import type { Recipient } from "../../crypto/recipients/types.js";
+import { AuthorityIdentity } from "../../crypto/recipients/escrow.js";
+import { X25519Identity } from "../../crypto/recipients/x25519.js";
 import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
-import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { ScenarioContext } from "../scenario.js";
 
 /** The governments that signed the 2019 open letter (docs/SOURCES.md, letter2019). */
-const AUTHORITY_NAMES = ["United States", "United Kingdom", "Australia", "Authority 4", "Authority 5"] as const;
+const AUTHORITY_NAMES = ["United States", "United Kingdom", "Australia", "Authority 4", "Authority 5"];
 
 /** What people write to each other. Ordinary, which is the point. */
 const TEXTS = [
@@ -56,6 +55,25 @@ const pad = (n: number, width = 4): string => String(n).padStart(width, "0");
 const userName = (i: number): string => `user-${pad(i + 1)}`;
 const plural = (n: number, word: string): string => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
+/** Number of 1s. */
+const count = (flags: Uint8Array): number => flags.reduce((n, f) => n + f, 0);
+
+/** Await bulk work, reporting its progress every 100 ms until it is done. */
+async function* track<T>(work: Promise<T>, ctx: ScenarioContext, total: number, task: string): AsyncGenerator<DemoEvent, T> {
+  let settled = false;
+  const done = work.finally(() => {
+    settled = true;
+  });
+  done.catch(() => {}); // the error is rethrown below
+  while (!settled) {
+    await Promise.race([done.catch(() => {}), new Promise((r) => setTimeout(r, 100))]);
+    if (!settled) yield { type: "progress", task, done: Math.min(ctx.bulk.done(), total - 1), total };
+  }
+  const value = await work;
+  yield { type: "progress", task, done: total, total };
+  return value;
+}
+
 /** Try to open one message; true only if it decrypted to exactly what was sent. */
 function opens(identity: AuthorityIdentity | X25519Identity, m: Recorded): boolean {
   try {
@@ -76,12 +94,12 @@ function demoKeyFile(kp: X25519KeyPair, seed: string | undefined, extra: string[
   ].join("\n");
 }
 
-async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void> {
+/** The leak scenario (options and title: see ../registry.ts). */
+export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void> {
   const { random } = ctx;
   const nUsers = ctx.options["users"] as number;
   const nMessages = ctx.options["messages"] as number;
   const nAuthorities = ctx.options["authorities"] as number;
-  const progressEvery = Math.max(1, Math.floor(nMessages / 40));
 
   // ── Scene 1 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 1, title: "A key under the doormat" };
@@ -106,31 +124,35 @@ async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void>
   // ── Scene 2 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 2, title: "Two services, one interceptor" };
   yield { type: "narration", text: "The same people use two messengers. SafeChat is end-to-end encrypted: only the recipient's key opens a message. LawfulChat obeys the mandate: each message also carries one lawful-access stanza per authority. An interceptor records every ciphertext of both (harvest now, decrypt later)." };
-  const userRecipients = users.map((u) => new X25519Recipient(u.publicKey));
-  const escrow: Recipient[] = authorities.map((a) => new EscrowRecipient(a.key.publicKey));
-  const safeArchive: Recorded[] = [];
-  const lawfulArchive: Recorded[] = [];
-  let archivedBytes = 0;
-  const send = (id: number, escrowTo: readonly Recipient[]): [Recorded, Recorded] => {
-    const from = randInt(random, nUsers);
-    const to = (from + 1 + randInt(random, nUsers - 1)) % nUsers;
-    const text = `${userName(from)} to ${userName(to)}: ${TEXTS[randInt(random, TEXTS.length)]}`;
-    const plaintext = utf8(text);
-    const plaintextHash = primitives.sha256(plaintext);
-    const recipient = userRecipients[to] as X25519Recipient;
-    const safe = encrypt(plaintext, [recipient], { random });
-    const lawful = encrypt(plaintext, [recipient, ...escrowTo], { random });
-    return [{ id, from, to, ciphertext: safe, plaintextHash }, { id, from, to, ciphertext: lawful, plaintextHash }];
-  };
-  let t0 = ctx.now();
-  for (let i = 0; i < nMessages; i++) {
-    const [safe, lawful] = send(i + 1, escrow);
-    safeArchive.push(safe);
-    lawfulArchive.push(lawful);
-    archivedBytes += safe.ciphertext.length + lawful.ciphertext.length;
-    if ((i + 1) % progressEvery === 0 || i + 1 === nMessages) yield { type: "progress", task: "encrypting and recording", done: i + 1, total: nMessages };
+  const escrow = authorities.map((a) => a.key.publicKey);
+  // Who writes what to whom comes from the scenario's randomness; the encryption itself runs
+  // in bulk over every core (randomness per message, so --seed output is the same however
+  // many threads did the work).
+  let nextJob = 0;
+  const compose = (count: number): { from: number; to: number; plaintext: Uint8Array }[] =>
+    Array.from({ length: count }, () => {
+      const from = randInt(random, nUsers);
+      const to = (from + 1 + randInt(random, nUsers - 1)) % nUsers;
+      return { from, to, plaintext: utf8(`${userName(from)} to ${userName(to)}: ${TEXTS[randInt(random, TEXTS.length)]}`) };
+    });
+  /** Send messages on both services; returns [SafeChat, LawfulChat] records. */
+  async function* send(count: number, firstId: number, escrowTo: readonly Uint8Array[], task: string | null): AsyncGenerator<DemoEvent, [Recorded[], Recorded[]]> {
+    const msgs = compose(count);
+    const jobs = msgs.flatMap((m) => [
+      { plaintext: m.plaintext, to: [(users[m.to] as X25519KeyPair).publicKey], escrow: [] },
+      { plaintext: m.plaintext, to: [(users[m.to] as X25519KeyPair).publicKey], escrow: escrowTo },
+    ]);
+    const work = ctx.bulk.encrypt(jobs, ctx.seed === undefined ? undefined : `${ctx.seed}:${nextJob}`);
+    nextJob += jobs.length;
+    const ciphertexts = task === null ? await work : yield* track(work, ctx, jobs.length, task);
+    const records = (service: number): Recorded[] =>
+      msgs.map((m, i) => ({ id: firstId + i, from: m.from, to: m.to, ciphertext: ciphertexts[2 * i + service] as Uint8Array, plaintextHash: primitives.sha256(m.plaintext) }));
+    return [records(0), records(1)];
   }
+  let t0 = ctx.now();
+  const [safeArchive, lawfulArchive] = yield* send(nMessages, 1, escrow, "encrypting and recording");
   const encryptSeconds = (ctx.now() - t0) / 1000;
+  const archivedBytes = [...safeArchive, ...lawfulArchive].reduce((n, m) => n + m.ciphertext.length, 0);
   yield { type: "step", text: `encrypted ${plural(nMessages, "message")} on each service (${plural(2 * nMessages, "age file")}) in ${encryptSeconds.toFixed(2)} s` };
   // The intended recipients read their mail: check a sample on both services.
   const sample = Math.min(100, nMessages);
@@ -184,15 +206,11 @@ async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void>
   // ── Scene 5 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 5, title: "Everything opens at once" };
   yield { type: "narration", text: `The attacker runs the stolen key over the whole archive: ${plural(2 * nMessages, "recorded message")}. Each plaintext is checked against what was really sent.` };
-  let lawfulOpened = 0;
-  let safeOpened = 0;
   t0 = ctx.now();
-  for (let i = 0; i < nMessages; i++) {
-    if (opens(attacker, lawfulArchive[i] as Recorded)) lawfulOpened++;
-    if (opens(attacker, safeArchive[i] as Recorded)) safeOpened++;
-    if ((i + 1) % progressEvery === 0 || i + 1 === nMessages) yield { type: "progress", task: "decrypting the archive", done: i + 1, total: nMessages };
-  }
+  const opened = yield* track(ctx.bulk.open(stolen.secretKey, [...lawfulArchive, ...safeArchive]), ctx, 2 * nMessages, "decrypting the archive");
   const massSeconds = (ctx.now() - t0) / 1000;
+  const lawfulOpened = count(opened.subarray(0, nMessages));
+  const safeOpened = count(opened.subarray(nMessages));
   const rate = (2 * nMessages) / Math.max(massSeconds, 1e-9);
   const lawfulUsers = new Set(lawfulArchive.map((m) => m.to)).size;
   yield { type: "result", tone: "bad", text: `LawfulChat: opened and verified ${lawfulOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")} messages, of ${plural(lawfulUsers, "recipient")}` };
@@ -210,13 +228,12 @@ async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void>
   yield { type: "scene", index: 6, title: "Aftermath" };
   const batch = Math.max(10, Math.floor(nMessages / 10));
   yield { type: "narration", text: `Nobody notices at first. LawfulChat keeps escrowing to the same keys: ${plural(batch, "new message")} are sent after the leak.` };
-  let futureOpened = 0;
-  for (let i = 0; i < batch; i++) if (opens(attacker, send(nMessages + i + 1, escrow)[1])) futureOpened++;
+  const [, future] = yield* send(batch, nMessages + 1, escrow, null);
+  const futureOpened = future.filter((m) => opens(attacker, m)).length;
   yield { type: "result", tone: "bad", text: `future traffic: the stolen key opened ${futureOpened} of ${batch}` };
   const rotated = authorities.map((a) => ({ name: a.name, key: generateKeyPair(random) }));
-  const rotatedEscrow = rotated.map((a) => new EscrowRecipient(a.key.publicKey));
-  let afterRotation = 0;
-  for (let i = 0; i < batch; i++) if (opens(attacker, send(nMessages + batch + i + 1, rotatedEscrow)[1])) afterRotation++;
+  const [, afterRotationMessages] = yield* send(batch, nMessages + batch + 1, rotated.map((a) => a.key.publicKey), null);
+  const afterRotation = afterRotationMessages.filter((m) => opens(attacker, m)).length;
   yield { type: "narration", text: "The breach is found and every authority rotates its escrow key. New messages are safe from the old key..." };
   yield { type: "result", tone: "good", text: `after rotation: the stolen key opened ${afterRotation} of ${batch} new messages` };
   let stillOpen = 0;
@@ -298,15 +315,3 @@ async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void>
     ].join("\n"));
   }
 }
-
-export const leak: Scenario = {
-  name: "leak",
-  title: "Lawful access, and the day the escrow key leaks",
-  summary: "two services (end-to-end vs lawful access), an intercepted archive, one leaked key",
-  options: [
-    { name: "users", description: "number of users", default: 1000, min: 2, max: 1_000_000 },
-    { name: "messages", description: "messages sent on each service", default: 5000, min: 1, max: 10_000_000 },
-    { name: "authorities", description: "escrow authorities (the 2019 letter had three)", default: 3, min: 1, max: AUTHORITY_NAMES.length },
-  ],
-  run,
-};

@@ -1,0 +1,103 @@
+/**
+ * Spreads a demo's bulk encryption and decryption over worker threads, one per core, with
+ * keys imported once per thread. Small jobs run in this thread (a worker costs tens of
+ * milliseconds to start).
+ *
+ * @module
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { encryptJobs, openJobs, type EncryptJob, type OpenJob } from "./jobs.js";
+import type { WorkerReply, WorkerRequest } from "./worker.js";
+
+/** Bulk crypto for scenarios; `done()` reports progress while a call is running. */
+export interface BulkCrypto {
+  /** Threads the work is spread over (1 = this thread only). */
+  readonly threads: number;
+  encrypt(jobs: readonly EncryptJob[], seed: string | undefined): Promise<Uint8Array[]>;
+  open(secretKey: Uint8Array, jobs: readonly OpenJob[]): Promise<Uint8Array>;
+  /** Items finished by the running call so far. */
+  done(): number;
+  close(): Promise<void>;
+}
+
+/** Below this many items, threads cost more than they save. */
+const MIN_PARALLEL = 400;
+
+function workerUrl(): URL {
+  // Under the test runner this file is TypeScript; its worker is the built JavaScript.
+  return import.meta.url.endsWith(".ts") ? new URL("../../dist/demo/worker.js", import.meta.url) : new URL("./worker.js", import.meta.url);
+}
+
+/**
+ * Bulk crypto over `threads` workers (default: one per core).
+ * @param threads - 1 keeps everything in this thread
+ */
+export function createBulkCrypto(threads = availableParallelism()): BulkCrypto {
+  let workers: Worker[] | null = null;
+  const progress: number[] = [];
+  const getWorkers = (): Worker[] => (workers ??= Array.from({ length: threads }, () => new Worker(workerUrl())));
+
+  function runOn<T>(w: Worker, slot: number, req: WorkerRequest, pick: (r: WorkerReply) => T | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onMessage = (r: WorkerReply): void => {
+        if (r.kind === "progress") {
+          progress[slot] = r.done;
+          return;
+        }
+        w.off("message", onMessage);
+        w.off("error", onError);
+        if (r.kind === "error") reject(new Error(r.message));
+        else resolve(pick(r) as T);
+      };
+      const onError = (e: Error): void => {
+        w.off("message", onMessage);
+        reject(e);
+      };
+      w.on("message", onMessage);
+      w.once("error", onError);
+      w.postMessage(req);
+    });
+  }
+
+  function split<T>(items: readonly T[]): { start: number; part: T[] }[] {
+    const n = Math.min(threads, items.length);
+    const size = Math.ceil(items.length / n);
+    return Array.from({ length: n }, (_, i) => ({ start: i * size, part: items.slice(i * size, (i + 1) * size) }));
+  }
+
+  const inThread = (n: number): boolean => threads <= 1 || n < MIN_PARALLEL;
+
+  return {
+    threads,
+    async encrypt(jobs, seed) {
+      progress.length = 0;
+      if (inThread(jobs.length)) return encryptJobs(jobs, 0, seed, (d) => (progress[0] = d));
+      const parts = split(jobs);
+      const ws = getWorkers();
+      const results = await Promise.all(parts.map(({ start, part }, i) =>
+        runOn(ws[i] as Worker, i, { kind: "encrypt", jobs: part, first: start, seed }, (r) => (r.kind === "encrypted" ? r.ciphertexts : undefined))));
+      return results.flat();
+    },
+    async open(secretKey, jobs) {
+      progress.length = 0;
+      if (inThread(jobs.length)) return openJobs(secretKey, jobs, (d) => (progress[0] = d));
+      const parts = split(jobs);
+      const ws = getWorkers();
+      const results = await Promise.all(parts.map(({ part }, i) =>
+        runOn(ws[i] as Worker, i, { kind: "open", secretKey, jobs: part }, (r) => (r.kind === "opened" ? r.result : undefined))));
+      const out = new Uint8Array(jobs.length);
+      let o = 0;
+      for (const r of results) {
+        out.set(r, o);
+        o += r.length;
+      }
+      return out;
+    },
+    done: () => progress.reduce((a, b) => a + b, 0),
+    async close() {
+      await Promise.all((workers ?? []).map((w) => w.terminate()));
+      workers = null;
+    },
+  };
+}
