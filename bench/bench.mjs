@@ -27,7 +27,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const BUILT_DOORMAT = path.join(ROOT, "dist", "bin.js");
+const BUILT_DOORMAT = path.join(ROOT, "dist", "cli", "doormat.js");
 // The doormat actually run: a snapshot of dist/ taken at start (see snapshotDoormat).
 let DOORMAT = BUILT_DOORMAT;
 const ESCROW_BENCH = path.join(ROOT, "bench", "escrow.mjs");
@@ -329,7 +329,7 @@ function snapshotDoormat() {
   fs.cpSync(path.join(ROOT, "dist"), path.join(snap, "dist"), { recursive: true });
   fs.copyFileSync(path.join(ROOT, "package.json"), path.join(snap, "package.json"));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(snap, "node_modules"), "dir");
-  const bin = path.join(snap, "dist", "bin.js");
+  const bin = path.join(snap, "dist", "cli", "doormat.js");
   const r = spawnSync(NODE, [bin, "--version"], { encoding: "utf8" });
   if (r.status !== 0) {
     throw new Error(`the copy of dist/ does not run (was a build in progress?); run "npm run build" and try again:\n${(r.stderr || r.stdout).trim()}`);

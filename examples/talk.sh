@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A talk, in CLI commands only: two people, one authority, one escrowed message, one leak.
-# Run from a clone:  DOORMAT="node dist/bin.js" examples/talk.sh    (or with doormat installed)
+# Run from a clone:  DOORMAT="node dist/cli/doormat.js" examples/talk.sh    (or with doormat installed)
 # Set STEP=1 to wait for Enter before each command.
 set -euo pipefail
 DOORMAT=${DOORMAT:-doormat}

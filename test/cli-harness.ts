@@ -8,7 +8,7 @@ import { run } from "../src/cli.js";
 import type { Deps } from "../src/commands/context.js";
 import { secureRandom, type RandomSource } from "../src/crypto/random.js";
 
-export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+export const BIN = fileURLToPath(new URL("../dist/cli/doormat.js", import.meta.url));
 
 export interface RunResult {
   code: number;

@@ -1,6 +1,6 @@
 /**
  * The command-line program, end to end: mostly in process (test/cli-harness.ts), plus a few
- * smoke tests of the built command (dist/bin.js).
+ * smoke tests of the built command (dist/cli/doormat.js).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
@@ -1019,7 +1019,7 @@ describe("colour", () => {
 // the built command
 // ---------------------------------------------------------------------------------------
 
-describe("spawned dist/bin.js", () => {
+describe("spawned dist/cli/doormat.js", () => {
   it("--version", () => {
     const r = spawnDoormat(["--version"]);
     expect(r.status).toBe(0);
