@@ -8,7 +8,7 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { doormat: "src/bin.ts", worker: "src/demo/worker.ts" },
+  entryPoints: { doormat: "src/bin.ts", worker: "src/demo/worker.ts", "payload-worker": "src/io/payload-worker.ts" },
   outdir: "dist/cli",
   bundle: true,
   splitting: true,

@@ -4,7 +4,10 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { Decrypter } from "../crypto/age.js";
+import * as fsp from "node:fs/promises";
+import { Decrypter, openHeader } from "../crypto/age.js";
+import { looksArmored } from "../crypto/format/armor.js";
+import type { Output } from "../io/files.js";
 import { AgeError, NoMatchError, PayloadError } from "../crypto/errors.js";
 import type { Stanza } from "../crypto/format/header.js";
 import { SCRYPT_TYPE, ScryptIdentity } from "../crypto/recipients/scrypt.js";
@@ -71,6 +74,27 @@ means the output is incomplete and must not be trusted.`)
     });
 }
 
+/**
+ * Large unarmored files go through both cores (src/io/parallel-files.ts).
+ * @returns false if this input is not one (then the sequential path runs)
+ */
+async function decryptLargeFile(c: Context, input: string | undefined, buffered: Uint8Array[], identities: Identity[], out: Output): Promise<boolean> {
+  if (input === undefined || input === "-" || buffered.length === 0 || looksArmored(buffered[0] as Uint8Array) !== false) return false;
+  const { PARALLEL_MIN_SIZE, decryptFileParallel } = await import("../io/parallel-files.js");
+  const handle = await fsp.open(input, "r");
+  try {
+    const st = await handle.stat();
+    if (!st.isFile() || st.size < PARALLEL_MIN_SIZE) return false;
+    const opened = openHeader(identities, Buffer.concat(buffered));
+    if (opened === null) return false;
+    // On standard output, authenticated chunks before a failure are released, as age does.
+    await decryptFileParallel(handle, opened.payloadStart, opened.payloadKey, out, out.isStdout);
+    return true;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Peek at the header, pick identities (or ask for a passphrase), then stream the plaintext out. */
 async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, identities: Identity[], input: string | undefined, output: string | undefined, force: boolean, identityFiles: number): Promise<void> {
   // Read just enough to see the header, so we know whether to ask for a passphrase.
@@ -113,6 +137,10 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
   };
   try {
     try {
+      if (!toTerminal && (await decryptLargeFile(c, input, buffered, identities, out))) {
+        await out.commit();
+        return;
+      }
       for (const b of buffered) await emit(decrypter.push(b));
       for (;;) {
         const r = await chunks.next();

@@ -4,12 +4,13 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { Encrypter } from "../crypto/age.js";
+import * as fsp from "node:fs/promises";
+import { Encrypter, beginEncryption } from "../crypto/age.js";
 import { CovertEscrowRecipient, EscrowRecipient } from "../crypto/recipients/escrow.js";
 import { DEFAULT_WORK_FACTOR, ScryptRecipient } from "../crypto/recipients/scrypt.js";
 import { X25519Recipient } from "../crypto/recipients/x25519.js";
 import type { Recipient } from "../crypto/recipients/types.js";
-import { openInput } from "../io/files.js";
+import { fsError, openInput, type Output } from "../io/files.js";
 import { loadRecipients } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
@@ -19,6 +20,30 @@ export const SCRYPT_ESCROW_EXPLANATION = [
   "a passphrase file holds exactly one stanza (age requires an scrypt stanza to be alone),",
   "so no escrow stanza can be added to it; encrypt to recipients (-r/-R) to add escrow",
 ];
+
+/**
+ * Large files go through both cores (src/io/parallel-files.ts).
+ * @returns false if this input is not one (then the sequential path runs)
+ */
+async function encryptLargeFile(c: Context, input: string | undefined, recipients: Recipient[], out: Output): Promise<boolean> {
+  if (input === undefined || input === "-") return false;
+  const { PARALLEL_MIN_SIZE, encryptFileParallel } = await import("../io/parallel-files.js");
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(input, "r");
+  } catch (e) {
+    throw fsError(e, input, "open input");
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile() || st.size < PARALLEL_MIN_SIZE) return false;
+    const { head, payloadKey } = beginEncryption(recipients, c.random);
+    await encryptFileParallel(handle, 0, head, payloadKey, out);
+    return true;
+  } finally {
+    await handle.close();
+  }
+}
 
 export function makeEncryptCommand(ctx: () => Context) {
   return new Command("encrypt")
@@ -82,9 +107,13 @@ with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
         for (const k of await loadRecipients(opts.escrowCovert, [], c.stdin, "--escrow-covert")) recipients.push(new CovertEscrowRecipient(k));
       }
 
-      const encrypter = new Encrypter(recipients, { armor: opts.armor ?? false, random: c.random });
       const out = await openOutput(c, opts.output, opts.force ?? false);
       try {
+        if (!opts.armor && (await encryptLargeFile(c, input, recipients, out))) {
+          await out.commit();
+          return;
+        }
+        const encrypter = new Encrypter(recipients, { armor: opts.armor ?? false, random: c.random });
         for await (const chunk of openInput(input, c.stdin)) await out.write(encrypter.push(chunk));
         await out.write(encrypter.finish());
         await out.commit();

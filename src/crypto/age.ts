@@ -42,6 +42,49 @@ export function wrapFileKey(recipients: readonly Recipient[], fileKey: Uint8Arra
   return recipients.flatMap((r) => r.wrapFileKey(fileKey, random));
 }
 
+/**
+ * Start a file: a fresh file key wrapped to every recipient, the header with its MAC, the
+ * payload nonce, and the payload key for STREAM.
+ * @returns `head` (header ‖ nonce, the file's first bytes) and the payload key
+ */
+export function beginEncryption(recipients: readonly Recipient[], random: RandomSource): { head: Uint8Array; payloadKey: Uint8Array; stanzas: Stanza[] } {
+  const fileKey = random(16);
+  const stanzas = wrapFileKey(recipients, fileKey, random);
+  const nonce = random(NONCE_SIZE);
+  const head = concat(encodeHeader(stanzas, fileKey), nonce);
+  const key = payloadKey(fileKey, nonce);
+  fileKey.fill(0);
+  return { head, payloadKey: key, stanzas };
+}
+
+/**
+ * Open a file's header: parse it, find a file key with the identities, verify the MAC.
+ * @param data - the start of a binary (not armored) age file
+ * @returns the header, the payload key and where the payload starts, or `null` if `data`
+ *   does not yet hold the whole header and nonce
+ * @throws HeaderError, NoMatchError or HmacError
+ */
+export function openHeader(identities: readonly Identity[], data: Uint8Array): { header: Header; payloadKey: Uint8Array; payloadStart: number } | null {
+  const end = findHeaderEnd(data);
+  if (end === null || data.length < end + NONCE_SIZE) return null;
+  const header = parseHeader(data.subarray(0, end));
+  const fileKey = unwrapFileKey(identities, header);
+  const key = payloadKey(fileKey, data.subarray(end, end + NONCE_SIZE));
+  fileKey.fill(0);
+  return { header, payloadKey: key, payloadStart: end + NONCE_SIZE };
+}
+
+function unwrapFileKey(identities: readonly Identity[], header: Header): Uint8Array {
+  for (const identity of identities) {
+    const fileKey = identity.unwrapFileKey(header.stanzas);
+    if (fileKey === null) continue;
+    if (fileKey.length !== 16) throw new HeaderError("the unwrapped file key is not 16 bytes");
+    if (!verifyHeaderMac(header, fileKey)) throw new HmacError();
+    return fileKey;
+  }
+  throw new NoMatchError();
+}
+
 /** Encrypts one file. Call `push` for each plaintext slice, then `finish` once. */
 export class Encrypter {
   readonly #stream: StreamEncryptor;
@@ -55,13 +98,10 @@ export class Encrypter {
    * @throws TypeError if the recipient set is not allowed (see {@link wrapFileKey})
    */
   constructor(recipients: readonly Recipient[], options: EncryptOptions = {}) {
-    const random = options.random ?? secureRandom;
-    const fileKey = random(16);
-    this.stanzas = wrapFileKey(recipients, fileKey, random);
-    const nonce = random(NONCE_SIZE);
-    this.#head = concat(encodeHeader(this.stanzas, fileKey), nonce);
-    this.#stream = new StreamEncryptor(payloadKey(fileKey, nonce));
-    fileKey.fill(0);
+    const { head, payloadKey: key, stanzas } = beginEncryption(recipients, options.random ?? secureRandom);
+    this.stanzas = stanzas;
+    this.#head = head;
+    this.#stream = new StreamEncryptor(key);
     this.#armor = options.armor ? new ArmorEncoder() : null;
   }
 
@@ -136,28 +176,13 @@ export class Decrypter {
   #pushBinary(bin: Uint8Array): Uint8Array[] {
     if (this.#stream) return this.#stream.push(bin);
     this.#pending = this.#pending.length === 0 ? bin : concat(this.#pending, bin);
-    const end = findHeaderEnd(this.#pending);
-    if (end === null || this.#pending.length < end + NONCE_SIZE) return [];
-    const header = parseHeader(this.#pending.subarray(0, end));
-    const fileKey = this.#unwrap(header);
-    const nonce = this.#pending.subarray(end, end + NONCE_SIZE);
-    this.#header = header;
-    this.#stream = new StreamDecryptor(payloadKey(fileKey, nonce));
-    fileKey.fill(0);
-    const rest = this.#pending.subarray(end + NONCE_SIZE);
+    const opened = openHeader(this.#identities, this.#pending);
+    if (opened === null) return [];
+    this.#header = opened.header;
+    this.#stream = new StreamDecryptor(opened.payloadKey);
+    const rest = this.#pending.subarray(opened.payloadStart);
     this.#pending = new Uint8Array(0);
     return this.#stream.push(rest);
-  }
-
-  #unwrap(header: Header): Uint8Array {
-    for (const identity of this.#identities) {
-      const fileKey = identity.unwrapFileKey(header.stanzas);
-      if (fileKey === null) continue;
-      if (fileKey.length !== 16) throw new HeaderError("the unwrapped file key is not 16 bytes");
-      if (!verifyHeaderMac(header, fileKey)) throw new HmacError();
-      return fileKey;
-    }
-    throw new NoMatchError();
   }
 
   /**
@@ -180,7 +205,7 @@ export class Decrypter {
       const end = findHeaderEnd(this.#pending) as number;
       // The header is complete but the nonce is not: parse anyway so that header errors win.
       const header = parseHeader(this.#pending.subarray(0, end));
-      this.#unwrap(header);
+      unwrapFileKey(this.#identities, header);
       throw new HeaderError("the file ends before the payload nonce (truncated)");
     }
     out.push(...this.#stream.finish());

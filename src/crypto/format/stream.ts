@@ -50,11 +50,14 @@ export function encryptedPayloadSize(n: number): number {
  * @param plaintext - whole 64 KiB chunks; with `final`, the last one may be shorter (or the
  *   whole plaintext empty: one empty final chunk)
  * @param final - whether the last chunk is the stream's final chunk
+ * @param into - a buffer to reuse for the output (large enough); default: a new one
+ * @returns the sealed chunks (a view of `into` when given)
  */
-export function sealChunks(key: Uint8Array, index: number, plaintext: Uint8Array, final: boolean): Uint8Array {
+export function sealChunks(key: Uint8Array, index: number, plaintext: Uint8Array, final: boolean, into?: Uint8Array): Uint8Array {
   const n = final ? Math.max(1, Math.ceil(plaintext.length / CHUNK_SIZE)) : plaintext.length / CHUNK_SIZE;
   if (!Number.isInteger(n)) throw new RangeError("sealChunks: non-final data must be whole chunks");
-  const out = new Uint8Array(plaintext.length + n * TAG_SIZE);
+  const size = plaintext.length + n * TAG_SIZE;
+  const out = into ? into.subarray(0, size) : new Uint8Array(size);
   for (let i = 0; i < n; i++) {
     const pt = plaintext.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
     primitives.sealInto(key, chunkNonce(index + i, final && i === n - 1), pt, out, i * ENC_CHUNK_SIZE);
@@ -66,12 +69,13 @@ export function sealChunks(key: Uint8Array, index: number, plaintext: Uint8Array
  * Open consecutive whole chunks that are all known to be followed by more data.
  * A chunk that fails as non-final is tried as final, as Go's age does: if it opens, it is
  * released with an error about the trailing data.
+ * @param into - a buffer to reuse for the output (large enough); default: a new one
  * @returns the plaintext of the chunks that authenticated, and the error that stopped it, if any
  */
-export function openChunks(key: Uint8Array, index: number, ciphertext: Uint8Array): { plaintext: Uint8Array; error: PayloadError | null } {
+export function openChunks(key: Uint8Array, index: number, ciphertext: Uint8Array, into?: Uint8Array): { plaintext: Uint8Array; error: PayloadError | null } {
   const n = ciphertext.length / ENC_CHUNK_SIZE;
   if (!Number.isInteger(n)) throw new RangeError("openChunks: data must be whole chunks");
-  const out = new Uint8Array(n * CHUNK_SIZE);
+  const out = into ? into.subarray(0, n * CHUNK_SIZE) : new Uint8Array(n * CHUNK_SIZE);
   for (let i = 0; i < n; i++) {
     const chunk = ciphertext.subarray(i * ENC_CHUNK_SIZE, (i + 1) * ENC_CHUNK_SIZE);
     if (primitives.openInto(key, chunkNonce(index + i, false), chunk, out, i * CHUNK_SIZE)) continue;
@@ -132,7 +136,9 @@ export class StreamDecryptor {
   #buffered = 0;
   #sawLast = false;
   #finished = false;
-  constructor(key: Uint8Array) {
+  /** @param firstIndex - counter of the first chunk this decryptor sees (0 for a whole payload) */
+  constructor(key: Uint8Array, firstIndex = 0) {
+    this.#index = firstIndex;
     this.#key = key;
   }
 
