@@ -127,25 +127,14 @@ export const nodePrimitives: Primitives = {
     return u8(Buffer.from(jwk.x as string, "base64url"));
   },
   seal(key, nonce, plaintext) {
-    const c = nodeCrypto.createCipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
-    const out = Buffer.allocUnsafe(plaintext.length + 16);
-    const n = c.update(plaintext).copy(out, 0);
-    c.final();
-    c.getAuthTag().copy(out, n);
-    return u8(out);
+    const out = new Uint8Array(plaintext.length + 16);
+    nodePrimitives.sealInto(key, nonce, plaintext, out, 0);
+    return out;
   },
   open(key, nonce, sealed) {
     if (sealed.length < 16) return null;
-    const d = nodeCrypto.createDecipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
-    d.setAuthTag(sealed.subarray(sealed.length - 16));
-    const pt = d.update(sealed.subarray(0, sealed.length - 16));
-    try {
-      d.final();
-    } catch {
-      pt.fill(0);
-      return null;
-    }
-    return u8(pt);
+    const out = new Uint8Array(sealed.length - 16);
+    return nodePrimitives.openInto(key, nonce, sealed, out, 0) ? out : null;
   },
   sealInto(key, nonce, plaintext, out, offset) {
     const c = nodeCrypto.createCipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
@@ -163,6 +152,7 @@ export const nodePrimitives: Primitives = {
     try {
       d.final();
     } catch {
+      pt.fill(0); // never let unauthenticated plaintext linger
       return false;
     }
     out.set(pt, offset);

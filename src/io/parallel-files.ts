@@ -82,63 +82,30 @@ export function defaultThreads(): number {
   return cores <= 4 ? 0 : cores;
 }
 
-/** Keep at most this many batches in flight: bounded memory whatever the file size. */
-const inFlight = (threads: number): number => 2 * threads;
-
-/** Three read buffers (current, next, in flight) and two output buffers, reused: no page faults. */
 function ring(count: number, size: number): Uint8Array[] {
   return Array.from({ length: count }, () => Buffer.allocUnsafe(size));
 }
 
-/** In this thread: seal batch k while batch k+2 is read and batch k-1 is written. */
-async function encryptInThread(handle: FileHandle, position: number, payloadKey: Uint8Array, out: Output): Promise<void> {
-  const size = BATCH_CHUNKS * CHUNK_SIZE;
-  const reads = ring(3, size);
-  const outs = ring(2, size + BATCH_CHUNKS * 16);
-  let current = await readBlock(handle, position, size, reads[0]);
-  position += current.length;
-  let ahead: Promise<Uint8Array> | null = current.length === size ? readBlock(handle, position, size, reads[1]) : null;
-  let writing: Promise<void> = Promise.resolve();
-  for (let k = 0, index = 0; ; k++) {
+/**
+ * The file from `position` in `size`-byte blocks, each with whether it is the last (nothing
+ * follows it). Block k+2 is being read while the caller works on block k. With `reuse`, three
+ * buffers cycle (no page faults; the caller must be done with a block when it asks for the
+ * next); without, every block is fresh (it may be sent to a worker).
+ */
+async function* blocks(handle: FileHandle, position: number, size: number, reuse: boolean): AsyncGenerator<{ block: Uint8Array; last: boolean }> {
+  const buffers = reuse ? ring(3, size) : [];
+  const read = (k: number): Promise<Uint8Array> => {
+    const at = position;
+    position += size;
+    return readBlock(handle, at, size, buffers[k % 3]);
+  };
+  let current = await read(0);
+  let ahead: Promise<Uint8Array> | null = current.length === size ? read(1) : null;
+  for (let k = 0; ; k++) {
     const next = ahead ? await ahead : new Uint8Array(0);
-    position += next.length;
-    const final = next.length === 0;
-    ahead = !final && next.length === size ? readBlock(handle, position, size, reads[(k + 2) % 3]) : null;
-    const sealed = sealChunks(payloadKey, index, current, final, outs[k % 2]);
-    index += BATCH_CHUNKS;
-    await writing; // the write of batch k-1 is done; its buffer is free again next round
-    writing = out.write(sealed);
-    if (final) return writing;
-    current = next;
-  }
-}
-
-/** In this thread: open batch k while batch k+2 is read and batch k-1 is written. */
-async function decryptInThread(handle: FileHandle, position: number, payloadKey: Uint8Array, out: Output, releasePartial: boolean): Promise<void> {
-  const size = BATCH_CHUNKS * ENC_CHUNK_SIZE;
-  const reads = ring(3, size);
-  const outs = ring(2, BATCH_CHUNKS * CHUNK_SIZE);
-  let current = await readBlock(handle, position, size, reads[0]);
-  position += current.length;
-  let ahead: Promise<Uint8Array> | null = current.length === size ? readBlock(handle, position, size, reads[1]) : null;
-  let writing: Promise<void> = Promise.resolve();
-  for (let k = 0, index = 0; ; k++) {
-    const next = ahead ? await ahead : new Uint8Array(0);
-    position += next.length;
-    if (next.length === 0) {
-      await writing;
-      await decryptTail(current, index, payloadKey, out, releasePartial);
-      return;
-    }
-    ahead = next.length === size ? readBlock(handle, position, size, reads[(k + 2) % 3]) : null;
-    const { plaintext, error } = openChunks(payloadKey, index, current, outs[k % 2]);
-    index += BATCH_CHUNKS;
-    await writing;
-    if (error) {
-      if (releasePartial && plaintext.length > 0) await out.write(plaintext);
-      throw error;
-    }
-    writing = out.write(plaintext);
+    ahead = next.length === size ? read(k + 2) : null;
+    yield { block: current, last: next.length === 0 };
+    if (next.length === 0) return;
     current = next;
   }
 }
@@ -156,76 +123,77 @@ async function decryptTail(data: Uint8Array, index: number, payloadKey: Uint8Arr
 
 /**
  * Encrypt the rest of a file (from `position`) as STREAM chunks, after `head` (header ‖ nonce).
- * @param threads - worker threads; 0 runs the crypto in this thread (see the module comment)
+ * @param threads - worker threads; 0 seals in this thread (see the module comment)
  */
 export async function encryptFileParallel(handle: FileHandle, position: number, head: Uint8Array, payloadKey: Uint8Array, out: Output, threads = defaultThreads()): Promise<void> {
-  if (threads === 0) {
-    await out.write(head);
-    return encryptInThread(handle, position, payloadKey, out);
-  }
-  const pool = new Pool(threads);
+  await out.write(head);
+  const pool = threads > 0 ? new Pool(threads) : null;
+  const outs = ring(pool ? 0 : 2, BATCH_CHUNKS * ENC_CHUNK_SIZE);
+  // Sealed batches not yet written, in order: up to two per worker, one in this thread.
+  const pending: Promise<Uint8Array>[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let index = 0;
   try {
-    await out.write(head);
-    const size = BATCH_CHUNKS * CHUNK_SIZE;
-    const queue: Promise<PayloadResult>[] = [];
-    let index = 0;
-    let current = await readBlock(handle, position, size);
-    position += current.length;
-    for (;;) {
-      // A batch is non-final only if at least one more byte follows it.
-      const next = current.length === size ? await readBlock(handle, position, size) : new Uint8Array(0);
-      position += next.length;
-      const final = next.length === 0;
-      queue.push(pool.run({ op: "seal", key: payloadKey, index, data: current, final }));
-      index += Math.max(1, Math.ceil(current.length / CHUNK_SIZE));
-      while (queue.length >= inFlight(threads) || (final && queue.length > 0)) {
-        await out.write((await (queue.shift() as Promise<PayloadResult>)).data);
+    for await (const { block, last } of blocks(handle, position, BATCH_CHUNKS * CHUNK_SIZE, pool === null)) {
+      // A batch is sealed as non-final only when at least one more byte follows it.
+      pending.push(pool
+        ? pool.run({ op: "seal", key: payloadKey, index, data: block, final: last }).then((r) => r.data)
+        : Promise.resolve(sealChunks(payloadKey, index, block, last, outs[(index / BATCH_CHUNKS) % 2])));
+      index += BATCH_CHUNKS;
+      while (pending.length > (pool ? 2 * threads - 1 : 0) || (last && pending.length > 0)) {
+        const sealed = await (pending.shift() as Promise<Uint8Array>);
+        await writing; // the previous write is done: its buffer may be reused
+        writing = out.write(sealed);
       }
-      if (final) return;
-      current = next;
     }
+    await writing;
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }
 
 /**
  * Decrypt a file's payload (from `position`, just after the nonce). Writes only authenticated
  * plaintext, in order.
- * @throws PayloadError at the first chunk that fails (after writing the ones before it if
- *   `releasePartial`, as the sequential path does on standard output)
+ * @param releasePartial - on failure, write the chunks that authenticated before it (as the
+ *   sequential path does on standard output)
+ * @param threads - worker threads; 0 opens in this thread (see the module comment)
+ * @throws PayloadError at the first chunk that fails
  */
 export async function decryptFileParallel(handle: FileHandle, position: number, payloadKey: Uint8Array, out: Output, releasePartial: boolean, threads = defaultThreads()): Promise<void> {
-  if (threads === 0) return decryptInThread(handle, position, payloadKey, out, releasePartial);
-  const pool = new Pool(threads);
+  const pool = threads > 0 ? new Pool(threads) : null;
+  const outs = ring(pool ? 0 : 2, BATCH_CHUNKS * CHUNK_SIZE);
+  const pending: Promise<{ data: Uint8Array; error: string | null }>[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let index = 0;
+  const drain = async (): Promise<void> => {
+    const { data, error } = await (pending.shift() as Promise<{ data: Uint8Array; error: string | null }>);
+    await writing;
+    if (error !== null) {
+      if (releasePartial && data.length > 0) await out.write(data);
+      throw new PayloadError(error);
+    }
+    writing = out.write(data);
+  };
   try {
-    const size = BATCH_CHUNKS * ENC_CHUNK_SIZE;
-    const queue: Promise<PayloadResult>[] = [];
-    const drain = async (): Promise<void> => {
-      const r = await (queue.shift() as Promise<PayloadResult>);
-      if (r.error !== null) {
-        if (releasePartial && r.data.length > 0) await out.write(r.data);
-        throw new PayloadError(r.error);
-      }
-      await out.write(r.data);
-    };
-    let index = 0;
-    let current = await readBlock(handle, position, size);
-    position += current.length;
-    for (;;) {
-      const next = current.length === size ? await readBlock(handle, position, size) : new Uint8Array(0);
-      position += next.length;
-      if (next.length === 0) {
-        while (queue.length > 0) await drain();
-        await decryptTail(current, index, payloadKey, out, releasePartial);
+    for await (const { block, last } of blocks(handle, position, BATCH_CHUNKS * ENC_CHUNK_SIZE, pool === null)) {
+      if (last) {
+        while (pending.length > 0) await drain();
+        await writing;
+        await decryptTail(block, index, payloadKey, out, releasePartial);
         return;
       }
-      queue.push(pool.run({ op: "open", key: payloadKey, index, data: current }));
+      // Every chunk of a batch that is not the last is followed by more data: non-final.
+      if (pool) {
+        pending.push(pool.run({ op: "open", key: payloadKey, index, data: block }));
+      } else {
+        const { plaintext, error } = openChunks(payloadKey, index, block, outs[(index / BATCH_CHUNKS) % 2]);
+        pending.push(Promise.resolve({ data: plaintext, error: error?.message ?? null }));
+      }
       index += BATCH_CHUNKS;
-      while (queue.length >= inFlight(threads)) await drain();
-      current = next;
+      while (pending.length > (pool ? 2 * threads - 1 : 0)) await drain();
     }
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }
