@@ -5,7 +5,10 @@
 // took 2.06x `node -e 0` from tsc's ~30 modules and 1.55x from this bundle (issue: <= 1.6x).
 // tsc still type-checks and emits dist/ (the library entry and its declarations); only the
 // `doormat` command runs from the bundle. Lazy imports stay lazy: they become chunks.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+rmSync("dist/cli", { recursive: true, force: true }); // no stale chunks from earlier builds
 
 await build({
   entryPoints: { doormat: "src/bin.ts", worker: "src/demo/worker.ts", "payload-worker": "src/io/payload-worker.ts" },

@@ -13,6 +13,8 @@ import { makeDecryptCommand } from "./commands/decrypt.js";
 import { makeInspectCommand } from "./commands/inspect.js";
 import { makeSelftestCommand } from "./commands/selftest.js";
 import { makeDemoCommand } from "./commands/demo.js";
+import { fstatSync } from "node:fs";
+import { removeTemporaryFiles } from "./io/files.js";
 import { CliError, EXIT, Messages } from "./ui/messages.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
 import { version } from "./version.js";
@@ -35,7 +37,7 @@ export function createProgram(deps: Deps): Command {
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
       // Commander's own errors ("error: unknown option …") get our prefix.
-      outputError: (s, write) => write(s.replace(/^error: /, "doormat: error: ")),
+      outputError: (s, write) => write(s.replace(/^error: /, "doormat: error: ").replace(/\n\(Did you mean (.*)\?\)/, "\ndoormat: hint: did you mean $1?")),
     })
     .addHelpText("after", `
 Examples:
@@ -81,7 +83,18 @@ export function processDeps(): Deps {
     random: secureRandom,
     now: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    umask: process.umask(),
+    ...stdoutFileMode(),
   };
+}
+
+function stdoutFileMode(): { stdoutFileMode?: number } {
+  try {
+    const st = fstatSync(1);
+    return st.isFile() ? { stdoutFileMode: st.mode & 0o777 } : {};
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -117,10 +130,14 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
 
 /** Entry point of the installed command. */
 export async function main(): Promise<void> {
-  process.on("SIGINT", () => {
-    process.stderr.write("\n");
-    process.exit(EXIT.INTERRUPTED);
-  });
+  // On a signal, remove any output still being written (it may be partial plaintext).
+  for (const [signal, code] of [["SIGINT", EXIT.INTERRUPTED], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.on(signal, () => {
+      removeTemporaryFiles();
+      if (signal === "SIGINT") process.stderr.write("\n");
+      process.exit(code);
+    });
+  }
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
   });

@@ -72,19 +72,30 @@ describe("lawful-access stanza (DESIGN.md)", () => {
     expect(new AuthorityIdentity(AUTHORITY_SECRET).unwrapFileKey(stanza)).toBeNull();
   });
 
-  it("rejects malformed lawful-access stanzas as header errors", () => {
+  it("rejects malformed lawful-access stanzas addressed to it as header errors", () => {
     const good = new EscrowRecipient(fromHex(AUTHORITY_PUBLIC)).wrapFileKey(FILE_KEY, fixedRandom(EPHEMERAL))[0] as Stanza;
     const id = new AuthorityIdentity(AUTHORITY_SECRET);
     const bad: Stanza[] = [
       { ...good, args: [good.args[0] as string] },
       { ...good, args: [...good.args, "extra"] },
-      { ...good, args: ["F35E5616", good.args[1] as string] },
-      { ...good, args: ["f35e561", good.args[1] as string] },
       { ...good, args: [good.args[0] as string, (good.args[1] as string).slice(0, -1)] },
+      { ...good, args: [good.args[0] as string, "AAAA"] },
       { ...good, body: good.body.subarray(0, 31) },
       { ...good, body: new Uint8Array([...good.body, 0]) },
     ];
     for (const s of bad) expect(() => id.unwrapFileKey([s])).toThrow(HeaderError);
+  });
+
+  it("ignores lawful-access stanzas addressed to others, even malformed ones, as stock age does", () => {
+    const good = new EscrowRecipient(fromHex(AUTHORITY_PUBLIC)).wrapFileKey(FILE_KEY, fixedRandom(EPHEMERAL))[0] as Stanza;
+    const id = new AuthorityIdentity(AUTHORITY_SECRET);
+    const others: Stanza[] = [
+      { ...good, args: ["F35E5616", good.args[1] as string] },
+      { ...good, args: ["deadbeef", "AAAA"] },
+      { ...good, args: ["f35e561"] },
+      { ...good, args: [] },
+    ];
+    for (const s of others) expect(id.unwrapFileKey([s])).toBeNull();
   });
 
   it("a flipped body bit finds no match", () => {

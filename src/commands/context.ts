@@ -28,6 +28,10 @@ export interface Deps {
   now(): Date;
   /** scrypt work factor for new passphrase files; tests lower it. Default 18. */
   readonly scryptWorkFactor?: number;
+  /** The file-creation mask, applied to new output files (default 0o022). */
+  readonly umask?: number;
+  /** Standard output's file mode, when it is a regular file (keygen warns if others can read it). */
+  readonly stdoutFileMode?: number;
   /** Sleep (demo pacing); tests make it instant. */
   sleep(ms: number): Promise<void>;
 }

@@ -115,7 +115,10 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
     if (!(e instanceof NoMatchError)) throw describeAgeError(e, input);
   }
   const stanzas = peek.stanzas ?? [];
+  // An existing output is refused before anyone types a passphrase.
+  const out = await openOutput(c, output, force);
   if (stanzas.some((s) => s.type === SCRYPT_TYPE)) {
+    if (stanzas.length > 1) throw new CliError(`${input === undefined || input === "-" ? "standard input" : JSON.stringify(input)}: invalid header: an scrypt (passphrase) stanza must be the only stanza`);
     if (identities.length > 0) {
       throw new CliError("this file is encrypted with a passphrase, not to identities", { hints: ["run again without -i/--identity to be asked for the passphrase"] });
     }
@@ -125,7 +128,6 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
   }
 
   const decrypter = new Decrypter(identities);
-  const out = await openOutput(c, output, force);
   // Plaintext bound for a terminal is held back and checked for control characters.
   const toTerminal = out.isStdout && c.isTTY.stdout;
   const held: Uint8Array[] = [];

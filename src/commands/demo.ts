@@ -51,7 +51,7 @@ Without a terminal (pipes, CI) the show runs without pauses or progress bars.
 --seed makes keys and messages reproducible byte for byte; timings are measured each run.`)
     .action(async (name, opts) => {
       const c = ctx();
-      const [{ secureRandom, seededRandom }, { openWorldDir }, { writeTo }, { jsonRenderer, terminalRenderer }, { createBulkCrypto }] = await Promise.all([
+      const [{ seededRandom }, { openWorldDir }, { writeTo }, { jsonRenderer, terminalRenderer }, { createBulkCrypto }] = await Promise.all([
         import("../crypto/random.js"), import("../io/world.js"), import("../io/files.js"), import("../ui/demo-render.js"), import("../demo/parallel.js"),
       ]);
       if (opts.list) {
@@ -90,7 +90,7 @@ Without a terminal (pipes, CI) the show runs without pauses or progress bars.
       if (opts.threads !== undefined && (opts.threads < 1 || opts.threads > 64)) throw new CliError("--threads must be between 1 and 64");
       const bulk = createBulkCrypto(opts.threads);
       const run = (await scenario.load())({
-        random: opts.seed !== undefined ? seededRandom(opts.seed) : c.random === secureRandom ? secureRandom : c.random,
+        random: opts.seed !== undefined ? seededRandom(opts.seed) : c.random,
         seed: opts.seed,
         options: values,
         world,

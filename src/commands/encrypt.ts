@@ -7,9 +7,10 @@ import { Command, Option } from "@commander-js/extra-typings";
 import * as fsp from "node:fs/promises";
 import { Encrypter, beginEncryption } from "../crypto/age.js";
 import { CovertEscrowRecipient, EscrowRecipient } from "../crypto/recipients/escrow.js";
-import { DEFAULT_WORK_FACTOR, ScryptRecipient } from "../crypto/recipients/scrypt.js";
+import { DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, ScryptRecipient } from "../crypto/recipients/scrypt.js";
 import { X25519Recipient } from "../crypto/recipients/x25519.js";
 import type { Recipient } from "../crypto/recipients/types.js";
+import { LowOrderPointError } from "../crypto/primitives.js";
 import { fsError, openInput, type Output } from "../io/files.js";
 import { loadRecipients } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
@@ -93,10 +94,12 @@ with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
         throw new CliError("refusing to output binary to the terminal", { hints: ["did you mean to use -a/--armor?", "force anyway with \"-o -\""] });
       }
 
+      // An existing output is refused before anyone types a passphrase.
+      const out = await openOutput(c, opts.output, opts.force ?? false);
       const recipients: Recipient[] = [];
       if (opts.passphrase) {
         const wf = Number(opts.workFactor);
-        if (!/^[1-9][0-9]?$/.test(opts.workFactor) || wf > 22) throw new CliError("--work-factor must be an integer from 1 to 22");
+        if (!/^[1-9][0-9]?$/.test(opts.workFactor) || wf > MAX_WORK_FACTOR) throw new CliError(`--work-factor must be an integer from 1 to ${MAX_WORK_FACTOR}`);
         const pass = await c.readPassphrase("Enter passphrase: ");
         if (pass === "") throw new CliError("empty passphrase");
         if ((await c.readPassphrase("Confirm passphrase: ")) !== pass) throw new CliError("passphrases didn't match");
@@ -107,7 +110,6 @@ with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
         for (const k of await loadRecipients(opts.escrowCovert, [], c.stdin, "--escrow-covert")) recipients.push(new CovertEscrowRecipient(k));
       }
 
-      const out = await openOutput(c, opts.output, opts.force ?? false);
       try {
         if (!opts.armor && (await encryptLargeFile(c, input, recipients, out))) {
           await out.commit();
@@ -119,6 +121,9 @@ with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
         await out.commit();
       } catch (e) {
         await out.abort();
+        if (e instanceof LowOrderPointError) {
+          throw new CliError("a recipient is not a usable X25519 public key (it is a low-order point, such as all zeros)", { hints: ["check the age1… recipients given with -r, -R and --escrow"] });
+        }
         throw e;
       }
     });

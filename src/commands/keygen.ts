@@ -50,6 +50,9 @@ Keys are always made with the operating system's random generator, never from --
         if (opts.authority !== undefined) c.messages.info(`Authority id: ${authorityId(publicKey)}`);
       } else {
         if (!c.isTTY.stdout) c.messages.info(`Public key: ${recipient}`);
+        if (c.stdoutFileMode !== undefined && (c.stdoutFileMode & 0o077) !== 0) {
+          c.messages.warning("writing a secret key to a file that others can read; \"doormat keygen -o FILE\" creates it with mode 0600");
+        }
         await writeTo(c.stdout, new TextEncoder().encode(text));
       }
     });

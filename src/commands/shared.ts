@@ -32,5 +32,5 @@ export function checkPaths(c: Context, dataInput: string | undefined, keyFiles: 
 /** Open the output: `-o FILE` atomically, otherwise standard output. */
 export async function openOutput(c: Context, output: string | undefined, force: boolean): Promise<Output> {
   if (output === undefined || output === "-") return stdoutOutput(c.stdout);
-  return fileOutput(output, force);
+  return fileOutput(output, force, c.umask);
 }

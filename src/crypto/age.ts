@@ -14,6 +14,7 @@ import { NONCE_SIZE, StreamDecryptor, StreamEncryptor, payloadKey } from "./form
 import { ArmorDecoder, ArmorEncoder, looksArmored } from "./format/armor.js";
 import { secureRandom, type RandomSource } from "./random.js";
 import type { Identity, Recipient } from "./recipients/types.js";
+import { SCRYPT_TYPE } from "./recipients/scrypt.js";
 
 /** Options for {@link Decrypter}. */
 export interface DecryptOptions {
@@ -75,6 +76,10 @@ export function openHeader(identities: readonly Identity[], data: Uint8Array): {
 }
 
 function unwrapFileKey(identities: readonly Identity[], header: Header): Uint8Array {
+  // age-spec §4.2: a file with an scrypt stanza and anything else is invalid, whoever opens it.
+  if (header.stanzas.length > 1 && header.stanzas.some((s) => s.type === SCRYPT_TYPE)) {
+    throw new HeaderError("an scrypt stanza must be the only stanza in the header");
+  }
   for (const identity of identities) {
     const fileKey = identity.unwrapFileKey(header.stanzas);
     if (fileKey === null) continue;

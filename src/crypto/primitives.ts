@@ -184,7 +184,6 @@ export const nodePrimitives: Primitives = {
   },
 };
 
-/** The pure-JS `@noble/*` backend: portable, and the reference for differential tests. */
 function checkLength(bytes: Uint8Array, n: number, what: string): void {
   if (bytes.length !== n) throw new RangeError(`${what} must be ${n} bytes`);
 }

@@ -40,20 +40,26 @@ export function encryptJobs(jobs: readonly EncryptJob[], first: number, seed: st
 
 /**
  * Try one key, as an authority identity, on every ciphertext.
- * @returns 1 where it decrypted to exactly the plaintext that was sent, 0 where it found no
+ * @returns 1 where it decrypted (to exactly the plaintext that was sent), 0 where it found no
  *   stanza it could open
- * @throws anything other than "no match" (a corrupted archive is a bug, not a result)
+ * @throws on anything other than "no match", or a plaintext that differs from what was sent
+ *   (a corrupted archive is a bug, not a result)
  */
 export function openJobs(secretKey: Uint8Array, jobs: readonly OpenJob[], onProgress?: (done: number) => void): Uint8Array {
   const identity = new AuthorityIdentity(secretKey);
   const result = new Uint8Array(jobs.length);
   jobs.forEach((job, i) => {
+    if (onProgress && i % 256 === 0 && i > 0) onProgress(i);
+    let plaintext: Uint8Array;
     try {
-      result[i] = equalBytes(primitives.sha256(decrypt(job.ciphertext, [identity])), job.plaintextHash) ? 1 : 0;
+      plaintext = decrypt(job.ciphertext, [identity]);
     } catch (e) {
-      if (!(e instanceof NoMatchError)) throw e;
+      if (e instanceof NoMatchError) return; // stayed closed
+      throw e;
     }
-    if (onProgress && (i + 1) % 256 === 0) onProgress(i + 1);
+    // Authenticated decryption to anything but what was sent would be a bug, not a result.
+    if (!equalBytes(primitives.sha256(plaintext), job.plaintextHash)) throw new Error(`message ${i} decrypted to something other than what was sent`);
+    result[i] = 1;
   });
   return result;
 }

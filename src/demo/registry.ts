@@ -14,8 +14,9 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     title: "Lawful access, and the day the escrow key leaks",
     summary: "two services (end-to-end vs lawful access), an intercepted archive, one leaked key",
     options: [
-      { name: "users", description: "number of users", default: 1000, min: 2, max: 1_000_000 },
-      { name: "messages", description: "messages sent on each service", default: 5000, min: 1, max: 10_000_000 },
+      // The archive lives in memory (~1.5 KB per message): the caps keep it far below a laptop's RAM.
+      { name: "users", description: "number of users", default: 1000, min: 2, max: 100_000 },
+      { name: "messages", description: "messages sent on each service", default: 5000, min: 1, max: 500_000 },
       { name: "authorities", description: "escrow authorities (the 2019 letter had three)", default: 3, min: 1, max: 5 },
     ],
     load: async () => (await import("./scenarios/leak.js")).run,

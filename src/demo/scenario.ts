@@ -6,6 +6,9 @@
  */
 import type { RandomSource } from "../crypto/random.js";
 import type { BulkCrypto } from "./parallel.js";
+import type { WorldWriter } from "../io/world.js";
+
+export type { WorldWriter };
 import type { DemoEvent } from "./events.js";
 
 /** A numeric option a scenario accepts, e.g. `--users 1000`. */
@@ -16,12 +19,6 @@ export interface ScenarioOption {
   readonly default: number;
   readonly min: number;
   readonly max: number;
-}
-
-/** Where `--out DIR` writes the world; absent when not asked. */
-export interface WorldWriter {
-  /** Write a file under the output directory; `secret` files get mode 0600. */
-  write(relativePath: string, data: Uint8Array | string, options?: { secret?: boolean }): Promise<void>;
 }
 
 /** What a running scenario receives. */

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { CliError } from "../ui/messages.js";
+import { CliError } from "../errors.js";
 
 /** Largest key or recipients file doormat reads (as Go's age). */
 export const MAX_KEY_FILE = 16 << 20;
@@ -111,15 +111,51 @@ export function samePath(a: string, b: string, cwd: string): boolean {
   return path.resolve(cwd, a) === path.resolve(cwd, b);
 }
 
-/** Write to a Writable, waiting for drain when it asks us to. */
-export function writeTo(stream: Writable, data: Uint8Array): Promise<void> | void {
+/**
+ * Write to a Writable (standard output), waiting for drain when it asks us to. Errors become
+ * one-line CliErrors, except EPIPE (the reader went away), which the caller treats as the end.
+ */
+export async function writeTo(stream: Writable, data: Uint8Array): Promise<void> {
   if (data.length === 0) return;
-  if (!stream.write(data)) return new Promise((resolve, reject) => {
-    const onDrain = (): void => { stream.off("error", onError); resolve(); };
-    const onError = (e: Error): void => { stream.off("drain", onDrain); reject(e); };
-    stream.once("drain", onDrain);
-    stream.once("error", onError);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: Error): void => reject(e);
+      stream.once("error", onError);
+      const ok = stream.write(data, (e) => {
+        if (e) reject(e);
+      });
+      if (ok) {
+        stream.off("error", onError);
+        resolve();
+      } else {
+        stream.once("drain", () => {
+          stream.off("error", onError);
+          resolve();
+        });
+      }
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EPIPE") throw e;
+    throw fsError(e, "standard output", "write to");
+  }
+}
+
+/** Temporary files being written right now: removed by {@link removeTemporaryFiles} on a signal. */
+const liveTemporaryFiles = new Set<string>();
+
+/**
+ * Remove every temporary output file still being written (synchronously: for signal handlers,
+ * which then exit). A Ctrl-C during `decrypt -o` must not leave partial plaintext behind.
+ */
+export function removeTemporaryFiles(): void {
+  for (const f of liveTemporaryFiles) {
+    try {
+      fs.rmSync(f, { force: true });
+    } catch {
+      /* nothing more can be done while exiting */
+    }
+  }
+  liveTemporaryFiles.clear();
 }
 
 /**
@@ -134,10 +170,14 @@ export class AtomicFile {
   #tmp: string | null = null;
   #fd: fsp.FileHandle | null = null;
 
-  constructor(target: string, options: { force?: boolean; mode?: number } = {}) {
+  readonly #umask: number;
+
+  /** @param options.umask - the process umask, applied to `mode` on commit (default 0o022) */
+  constructor(target: string, options: { force?: boolean; mode?: number; umask?: number } = {}) {
     this.target = target;
     this.#force = options.force ?? false;
     this.#mode = options.mode ?? 0o666;
+    this.#umask = options.umask ?? 0o022;
   }
 
   /** Fail early if the target exists (without --force) or its directory is missing. */
@@ -166,10 +206,12 @@ export class AtomicFile {
     const dir = path.dirname(path.resolve(this.target));
     const base = path.basename(this.target);
     for (let attempt = 0; ; attempt++) {
-      const tmp = path.join(dir, `.${base}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+      const tmp = path.join(dir, `.${base}.${Math.random().toString(36).slice(2, 12)}.doormat.tmp`);
       try {
-        this.#fd = await fsp.open(tmp, "wx", this.#mode);
+        // Private while it is incomplete (it may hold plaintext); its real mode is set on commit.
+        this.#fd = await fsp.open(tmp, "wx", 0o600);
         this.#tmp = tmp;
+        liveTemporaryFiles.add(tmp);
         return this.#fd;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "EEXIST" && attempt < 5) continue;
@@ -197,6 +239,7 @@ export class AtomicFile {
     const fd = await this.#open();
     const tmp = this.#tmp as string;
     try {
+      await fd.chmod(this.#mode & ~this.#umask);
       await fd.close();
       this.#fd = null;
       if (this.#force) {
@@ -206,6 +249,7 @@ export class AtomicFile {
         await fsp.link(tmp, this.target);
         await fsp.unlink(tmp);
       }
+      liveTemporaryFiles.delete(tmp);
       this.#tmp = null;
     } catch (e) {
       await this.abort();
@@ -223,6 +267,7 @@ export class AtomicFile {
     this.#fd = null;
     if (this.#tmp !== null) {
       await fsp.rm(this.#tmp, { force: true });
+      liveTemporaryFiles.delete(this.#tmp);
       this.#tmp = null;
     }
   }
@@ -244,10 +289,13 @@ export async function writeNewSecretFile(file: string, content: string): Promise
   }
   try {
     await fd.writeFile(content);
-    await fd.chmod(0o600); // in case the umask was stricter than needed, or a filesystem ignored mode
-  } finally {
+    await fd.chmod(0o600); // in case a filesystem ignored the mode
+  } catch (e) {
     await fd.close();
+    await fsp.rm(file, { force: true }); // no half-written key file
+    throw fsError(e, file, "write key file");
   }
+  await fd.close();
 }
 
 /** Where a command's output goes: a file written atomically, or standard output. */
@@ -272,8 +320,8 @@ export function stdoutOutput(stdout: Writable): Output {
 }
 
 /** A file as an {@link Output}: atomic, created lazily, no-clobber unless `force`. */
-export async function fileOutput(target: string, force: boolean): Promise<Output> {
-  const f = new AtomicFile(target, { force });
+export async function fileOutput(target: string, force: boolean, umask?: number): Promise<Output> {
+  const f = new AtomicFile(target, umask === undefined ? { force } : { force, umask });
   await f.check();
   return {
     isStdout: false,

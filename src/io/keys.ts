@@ -6,7 +6,7 @@
 import type { Readable } from "node:stream";
 import { KeyFormatError, decodeRecipient, parseIdentityFile, parseRecipientsFile, type KeyFileMeta } from "../crypto/keys.js";
 import { AuthorityIdentity } from "../crypto/recipients/escrow.js";
-import { CliError } from "../ui/messages.js";
+import { CliError } from "../errors.js";
 import { readKeyFile } from "./files.js";
 
 /** One loaded identity file. */

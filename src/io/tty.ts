@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as tty from "node:tty";
-import { CliError, EXIT } from "../ui/messages.js";
+import { CliError, EXIT } from "../errors.js";
 
 function openTerminal(): { input: tty.ReadStream; output: tty.WriteStream; close: () => void } {
   let rfd: number;

@@ -5,9 +5,14 @@
  */
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import type { WorldWriter } from "../demo/scenario.js";
-import { CliError } from "../ui/messages.js";
+import { CliError } from "../errors.js";
 import { fsError } from "./files.js";
+
+/** Where `--out DIR` writes the world; absent when not asked. */
+export interface WorldWriter {
+  /** Write a file under the output directory; `secret` files get mode 0600. */
+  write(relativePath: string, data: Uint8Array | string, options?: { secret?: boolean }): Promise<void>;
+}
 
 /**
  * Prepare `dir` (created if missing; must be empty unless `force`) and return a writer.

@@ -4,7 +4,7 @@
  * @module
  */
 import { AgeError } from "../crypto/errors.js";
-import { CliError } from "./messages.js";
+import { CliError } from "../errors.js";
 
 /** Describe a decryption failure for a person. Non-AgeErrors pass through unchanged. */
 export function describeAgeError(e: unknown, input: string | undefined, identityFiles = 0): unknown {
@@ -22,7 +22,7 @@ export function describeAgeError(e: unknown, input: string | undefined, identity
     case "payload":
       return new CliError(`${name}: ${e.message}`, { hints: ["nothing unauthenticated was released; any output written before this error is incomplete"] });
     case "header":
-      if (e.message.includes("not an age file") || e.message.includes("empty")) {
+      if (e.message.includes("not an age file") || e.message === "the input is empty") {
         return new CliError(`${name}: ${e.message}`, { hints: ["doormat decrypts age v1 files (age-encryption.org/v1), binary or armored"] });
       }
       return new CliError(`${name}: invalid header: ${e.message}`);

@@ -32,7 +32,12 @@ export function renderInspect(r: InspectReport, file: string | undefined, c: Cha
     lines.push(c.yellow(`  ${r.x25519Count} X25519 stanzas: X25519 stanzas carry no key id, so any one of them`));
     lines.push(c.yellow(`  could be a covert escrow key. Only the sender knows who they all are.`));
   }
-  if (!r.lawfulAccess && r.x25519Count < 2) {
+  const unknown = r.stanzas.filter((s) => s.kind === "unknown").length;
+  if (unknown > 0) {
+    lines.push("");
+    lines.push(c.yellow(`  ${unknown} stanza${unknown === 1 ? " is" : "s are"} of a type doormat does not know: it cannot tell`));
+    lines.push(c.yellow("  who they let in."));
+  } else if (!r.lawfulAccess && r.x25519Count < 2) {
     lines.push("");
     lines.push(c.green("  No escrow stanza: nothing in the header names a third party."));
   }

@@ -6,28 +6,7 @@
  */
 import type { ChalkInstance } from "chalk";
 
-/** Exit statuses (documented in the README). */
-export const EXIT = {
-  OK: 0,
-  /** Any failure: bad input, wrong key, corrupted file, I/O error. */
-  FAILURE: 1,
-  /** `inspect --deny-escrow`: the file carries a lawful-access stanza. */
-  ESCROW_FOUND: 3,
-  /** Interrupted by Ctrl-C. */
-  INTERRUPTED: 130,
-} as const;
-
-/** An expected failure: printed as one error line plus hints, never as a stack trace. */
-export class CliError extends Error {
-  readonly hints: readonly string[];
-  readonly exitCode: number;
-  constructor(message: string, options: { hints?: readonly string[]; exitCode?: number } = {}) {
-    super(message);
-    this.name = "CliError";
-    this.hints = options.hints ?? [];
-    this.exitCode = options.exitCode ?? EXIT.FAILURE;
-  }
-}
+export { CliError, EXIT } from "../errors.js";
 
 /** Anything with a `write(string)`, e.g. process.stderr. */
 export interface TextSink {

@@ -5,7 +5,7 @@
  */
 import { primitives } from "../primitives.js";
 import { HeaderError } from "../errors.js";
-import { concat, equalBytes, utf8 } from "../bytes.js";
+import { concat, equalBytes, fromUtf8, utf8 } from "../bytes.js";
 import { decodeB64, encodeB64 } from "./base64.js";
 
 /** One recipient stanza: `-> type args…` and a body. */
@@ -118,14 +118,12 @@ export function findHeaderEnd(data: Uint8Array): number | null {
  * @throws HeaderError on any deviation from the grammar
  */
 export function parseHeader(bytes: Uint8Array): Header {
-  let text: string;
-  // The header is ASCII; decode as latin1 so that any non-ASCII byte is visible and rejected.
-  text = "";
+  // The header is printable ASCII and LF: check every byte, then any decoding is exact.
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i] as number;
     if (c > 0x7e || (c < 0x20 && c !== LF)) throw new HeaderError(`invalid byte 0x${c.toString(16).padStart(2, "0")} in header`);
   }
-  text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  const text = fromUtf8(bytes);
   if (!text.endsWith("\n")) throw new HeaderError("header does not end with a newline");
   const lines = text.slice(0, -1).split("\n");
   const version = lines[0];

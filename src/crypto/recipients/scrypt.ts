@@ -17,8 +17,11 @@ const ZERO_NONCE = new Uint8Array(12);
 
 /** age's default work factor: log2(N) = 18 (about a second). */
 export const DEFAULT_WORK_FACTOR = 18;
-/** The largest work factor doormat will spend on a file it decrypts (1 GiB of memory). */
-export const MAX_WORK_FACTOR = 20;
+/**
+ * The largest work factor doormat writes or decrypts: 22 (4 GiB of memory, ~15 s), as Go's age,
+ * so that every passphrase file age writes, doormat opens, and the other way round.
+ */
+export const MAX_WORK_FACTOR = 22;
 
 function deriveKey(passphrase: Uint8Array, salt: Uint8Array, logN: number): Uint8Array {
   return primitives.scrypt(passphrase, concat(SALT_PREFIX, salt), logN, 32);

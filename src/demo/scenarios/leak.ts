@@ -200,7 +200,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const keyFile = demoKeyFile(leaked.key, ctx.seed, [`# authority: ${leaked.name}`, `# authority id: ${leakedId}`]);
   const stolen = parseIdentityFile(keyFile).identities[0]?.key as X25519KeyPair;
   const attacker = new AuthorityIdentity(stolen.secretKey, stolen.publicKey);
-  yield { type: "step", text: `attacker loaded the stolen key file (${keyFile.length} bytes): authority id ${attacker.authorityId}` };
+  yield { type: "step", text: `attacker loaded the stolen key file (${utf8(keyFile).length} bytes): authority id ${attacker.authorityId}` };
   yield { type: "pause" };
 
   // ── Scene 5 ────────────────────────────────────────────────────────────────────────────
@@ -212,7 +212,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const lawfulOpened = count(opened.subarray(0, nMessages));
   const safeOpened = count(opened.subarray(nMessages));
   const rate = (2 * nMessages) / Math.max(massSeconds, 1e-9);
-  const lawfulUsers = new Set(lawfulArchive.map((m) => m.to)).size;
+  const lawfulUsers = new Set(lawfulArchive.filter((_, i) => opened[i] === 1).map((m) => m.to)).size;
   yield { type: "result", tone: "bad", text: `LawfulChat: opened and verified ${lawfulOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")} messages, of ${plural(lawfulUsers, "recipient")}` };
   yield { type: "result", tone: "good", text: `SafeChat: opened ${safeOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")}` };
   yield { type: "step", text: `${plural(2 * nMessages, "decryption attempt")} in ${massSeconds.toFixed(2)} s: ${Math.round(rate).toLocaleString("en-US")} per second` };
