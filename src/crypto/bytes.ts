@@ -30,6 +30,14 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * A copy of `bytes` (or of `bytes[start…end]`). Unlike `.slice()`, a real copy even when
+ * `bytes` is a Node Buffer, whose `slice` returns a view of the same memory.
+ */
+export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}
+
 /** Constant-time equality of two byte arrays (length is not secret). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

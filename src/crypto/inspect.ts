@@ -4,7 +4,7 @@
  * @module
  */
 import { HeaderError } from "./errors.js";
-import { concat } from "./bytes.js";
+import { concat, copyBytes } from "./bytes.js";
 import { findHeaderEnd, parseHeader, type Stanza } from "./format/header.js";
 import { ArmorDecoder, looksArmored } from "./format/armor.js";
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, NONCE_SIZE, TAG_SIZE } from "./format/stream.js";
@@ -100,7 +100,7 @@ export class Inspector {
     const end = findHeaderEnd(this.#head);
     if (end !== null) {
       this.#headerSize = end;
-      this.#head = this.#head.slice(0, end);
+      this.#head = copyBytes(this.#head, 0, end);
     }
   }
 

@@ -9,6 +9,7 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { CliError } from "../errors.js";
+import { copyBytes } from "../crypto/bytes.js";
 
 /** Largest key or recipients file doormat reads (as Go's age). */
 export const MAX_KEY_FILE = 16 << 20;
@@ -300,6 +301,7 @@ export async function writeNewSecretFile(file: string, content: string): Promise
 
 /** Where a command's output goes: a file written atomically, or standard output. */
 export interface Output {
+  /** Write `data`; the caller may reuse its buffer once the promise resolves. */
   write(data: Uint8Array): Promise<void>;
   /** Success: make the output final. */
   commit(): Promise<void>;
@@ -313,7 +315,9 @@ export interface Output {
 export function stdoutOutput(stdout: Writable): Output {
   return {
     isStdout: true,
-    write: async (d) => writeTo(stdout, d),
+    // A stream may hold on to a buffer after write() returns (a pipe's queue, a PassThrough's
+    // reader), and callers reuse theirs: hand the stream a copy.
+    write: async (d) => writeTo(stdout, copyBytes(d)),
     commit: async () => {},
     abort: async () => {},
   };

@@ -110,13 +110,27 @@ async function* blocks(handle: FileHandle, position: number, size: number, reuse
   }
 }
 
+/**
+ * Mark a promise as handled now: it is awaited later, after other awaits, and a failure in
+ * between must not become an unhandled rejection (a crash). Awaiting it still throws.
+ */
+function observed<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
 /** The last batch holds the final chunk: the sequential path's StreamDecryptor decides. */
 async function decryptTail(data: Uint8Array, index: number, payloadKey: Uint8Array, out: Output, releasePartial: boolean): Promise<void> {
   const tail = new StreamDecryptor(payloadKey, index);
   try {
-    for (const p of [...tail.push(data), ...tail.finish()]) await out.write(p);
+    // Write what push() authenticated before finish() can fail: nothing good is dropped.
+    for (const p of tail.push(data)) await out.write(p);
+    for (const p of tail.finish()) await out.write(p);
   } catch (e) {
-    if (e instanceof PayloadError && releasePartial) for (const p of e.released) await out.write(p);
+    if (e instanceof PayloadError) {
+      if (releasePartial) for (const p of e.released) await out.write(p);
+      e.released = []; // delivered (or deliberately withheld): nobody must write them again
+    }
     throw e;
   }
 }
@@ -136,14 +150,14 @@ export async function encryptFileParallel(handle: FileHandle, position: number, 
   try {
     for await (const { block, last } of blocks(handle, position, BATCH_CHUNKS * CHUNK_SIZE, pool === null)) {
       // A batch is sealed as non-final only when at least one more byte follows it.
-      pending.push(pool
+      pending.push(observed(pool
         ? pool.run({ op: "seal", key: payloadKey, index, data: block, final: last }).then((r) => r.data)
-        : Promise.resolve(sealChunks(payloadKey, index, block, last, outs[(index / BATCH_CHUNKS) % 2])));
+        : Promise.resolve(sealChunks(payloadKey, index, block, last, outs[(index / BATCH_CHUNKS) % 2]))));
       index += BATCH_CHUNKS;
       while (pending.length > (pool ? 2 * threads - 1 : 0) || (last && pending.length > 0)) {
         const sealed = await (pending.shift() as Promise<Uint8Array>);
         await writing; // the previous write is done: its buffer may be reused
-        writing = out.write(sealed);
+        writing = observed(out.write(sealed));
       }
     }
     await writing;
@@ -173,7 +187,7 @@ export async function decryptFileParallel(handle: FileHandle, position: number, 
       if (releasePartial && data.length > 0) await out.write(data);
       throw new PayloadError(error);
     }
-    writing = out.write(data);
+    writing = observed(out.write(data));
   };
   try {
     for await (const { block, last } of blocks(handle, position, BATCH_CHUNKS * ENC_CHUNK_SIZE, pool === null)) {
@@ -185,7 +199,7 @@ export async function decryptFileParallel(handle: FileHandle, position: number, 
       }
       // Every chunk of a batch that is not the last is followed by more data: non-final.
       if (pool) {
-        pending.push(pool.run({ op: "open", key: payloadKey, index, data: block }));
+        pending.push(observed(pool.run({ op: "open", key: payloadKey, index, data: block })));
       } else {
         const { plaintext, error } = openChunks(payloadKey, index, block, outs[(index / BATCH_CHUNKS) % 2]);
         pending.push(Promise.resolve({ data: plaintext, error: error?.message ?? null }));

@@ -5,7 +5,7 @@
  * @module
  */
 import { ArmorError } from "../errors.js";
-import { concat, utf8 } from "../bytes.js";
+import { concat, copyBytes, utf8 } from "../bytes.js";
 import { decodeB64, decodeB64Padded, encodeB64Padded } from "./base64.js";
 
 export const ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----";
@@ -39,7 +39,7 @@ export class ArmorEncoder {
     const whole = all.length - (all.length % LINE_BYTES);
     // Full 48-byte lines go out now; a partial line waits for more data or finish().
     for (let o = 0; o < whole; o += LINE_BYTES) text += encodeB64Padded(all.subarray(o, o + LINE_BYTES)) + "\n";
-    this.#pending = all.slice(whole);
+    this.#pending = copyBytes(all, whole);
     return utf8(text);
   }
   /** Flush the last line and the END marker. */

@@ -9,7 +9,7 @@
  */
 import { primitives } from "../primitives.js";
 import { PayloadError } from "../errors.js";
-import { concat, utf8 } from "../bytes.js";
+import { concat, copyBytes, utf8 } from "../bytes.js";
 
 /** Plaintext bytes per chunk. */
 export const CHUNK_SIZE = 65536;
@@ -109,7 +109,7 @@ export class StreamEncryptor {
     const all = this.#pending.length === 1 ? data : concat(...this.#pending);
     const out = sealChunks(this.#key, this.#index, all.subarray(0, n * CHUNK_SIZE), false);
     this.#index += n;
-    const rest = all.slice(n * CHUNK_SIZE); // a copy: the caller may reuse its buffer
+    const rest = copyBytes(all, n * CHUNK_SIZE); // the caller may reuse its buffer
     this.#pending = [rest];
     this.#buffered = rest.length;
     return out;
@@ -174,7 +174,7 @@ export class StreamDecryptor {
     const { plaintext, error } = openChunks(this.#key, this.#index, all.subarray(0, n * ENC_CHUNK_SIZE));
     if (error) throw this.#fail(error, plaintext.length > 0 ? [plaintext] : []);
     this.#index += n;
-    const rest = all.slice(n * ENC_CHUNK_SIZE); // a copy: the caller may reuse its buffer
+    const rest = copyBytes(all, n * ENC_CHUNK_SIZE); // the caller may reuse its buffer
     this.#parts = rest.length === 0 ? [] : [rest];
     this.#buffered = rest.length;
     return [plaintext];
