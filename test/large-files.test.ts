@@ -43,7 +43,9 @@ import { PARALLEL_MIN_SIZE, decryptFileParallel, defaultThreads, encryptFilePara
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-/** Chunks per batch in parallel-files.ts (not exported): 2 MiB of plaintext. */
+
+// 32 chunks: a whole number of the pipeline's batches (16 chunks, 1 MiB), so every boundary below is a
+// batch boundary too. Checked against the source so a change of batch size is noticed.
 const BATCH_CHUNKS = 32;
 const BATCH = BATCH_CHUNKS * CHUNK_SIZE;
 /** Both pipelines: the crypto in this thread, and two worker threads. */
@@ -634,4 +636,11 @@ describe("a write that fails while the read-ahead is pending", () => {
       });
     }
   }
+});
+
+describe("batch size", () => {
+  it("the boundaries tested above are batch boundaries of the pipeline", async () => {
+    const { BATCH_CHUNKS: pipelineBatch } = await import("../src/io/parallel-files.js");
+    expect(BATCH_CHUNKS % pipelineBatch).toBe(0);
+  });
 });

@@ -26,8 +26,10 @@ import type { PayloadJob, PayloadResult } from "./payload-worker.js";
 
 /** Below this, starting workers costs more than it saves. */
 export const PARALLEL_MIN_SIZE = 16 << 20;
-/** Chunks per batch: 2 MiB of plaintext. */
-const BATCH_CHUNKS = 32;
+/** Chunks per batch (exported for tests). */
+export { BATCH_CHUNKS };
+/** Chunks per batch: 1 MiB of plaintext. */
+const BATCH_CHUNKS = 16;
 
 function workerUrl(): URL {
   // Under the test runner this file is TypeScript; its worker is the built JavaScript.
