@@ -5,8 +5,26 @@
 // took 2.06x `node -e 0` from tsc's ~30 modules and 1.55x from this bundle (issue: <= 1.6x).
 // tsc still type-checks and emits dist/ (the library entry and its declarations); only the
 // `doormat` command runs from the bundle. Lazy imports stay lazy: they become chunks.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
+
+/**
+ * commander requires node:child_process at load time, only to run external subcommands,
+ * which doormat has none of; loading it (with net, dgram and friends) cost ~5 ms of every
+ * start. This defers that one require to first use.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) throw new Error("commander changed: update scripts/bundle.mjs");
+      const lazy = "const childProcess = new Proxy({}, { get: (_t, k) => require('node:child_process')[k] });";
+      return { contents: source.replace(eager, lazy), loader: "js" };
+    });
+  },
+};
 
 rmSync("dist/cli", { recursive: true, force: true }); // no stale chunks from earlier builds
 
@@ -21,5 +39,6 @@ await build({
   chunkNames: "[name]-[hash]", // beside the entries, so that "./worker.js" resolves from any chunk
   // commander is CommonJS and calls require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [lazyChildProcess],
   logLevel: "warning",
 });

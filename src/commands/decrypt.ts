@@ -7,7 +7,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import * as fsp from "node:fs/promises";
 import { Decrypter, openHeader } from "../crypto/age.js";
 import { looksArmored } from "../crypto/format/armor.js";
-import type { Output } from "../io/files.js";
+import { PARALLEL_MIN_SIZE, type Output } from "../io/files.js";
 import { AgeError, NoMatchError, PayloadError } from "../crypto/errors.js";
 import type { Stanza } from "../crypto/format/header.js";
 import { SCRYPT_TYPE, ScryptIdentity } from "../crypto/recipients/scrypt.js";
@@ -80,13 +80,13 @@ means the output is incomplete and must not be trusted.`)
  */
 async function decryptLargeFile(c: Context, input: string | undefined, buffered: Uint8Array[], identities: Identity[], out: Output): Promise<boolean> {
   if (input === undefined || input === "-" || buffered.length === 0 || looksArmored(buffered[0] as Uint8Array) !== false) return false;
-  const { PARALLEL_MIN_SIZE, decryptFileParallel } = await import("../io/parallel-files.js");
   const handle = await fsp.open(input, "r");
   try {
     const st = await handle.stat();
     if (!st.isFile() || st.size < PARALLEL_MIN_SIZE) return false;
     const opened = openHeader(identities, Buffer.concat(buffered));
     if (opened === null) return false;
+    const { decryptFileParallel } = await import("../io/parallel-files.js");
     // On standard output, authenticated chunks before a failure are released, as age does.
     await decryptFileParallel(handle, opened.payloadStart, opened.payloadKey, out, out.isStdout);
     return true;

@@ -4,7 +4,6 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { performance } from "node:perf_hooks";
 import { SCENARIOS, findScenario } from "../demo/registry.js";
 import type { Pacing, RenderTarget } from "../ui/demo-render.js";
 import { CliError } from "../ui/messages.js";
@@ -95,7 +94,7 @@ Without a terminal (pipes, CI) the show runs without pauses or progress bars.
         options: values,
         world,
         bulk,
-        now: () => performance.now(),
+        now: () => globalThis.performance.now(),
       });
       try {
         for await (const event of run) await renderer.render(event);

@@ -11,7 +11,7 @@ import { DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, ScryptRecipient } from "../crypto
 import { X25519Recipient } from "../crypto/recipients/x25519.js";
 import type { Recipient } from "../crypto/recipients/types.js";
 import { LowOrderPointError } from "../crypto/primitives.js";
-import { fsError, openInput, type Output } from "../io/files.js";
+import { PARALLEL_MIN_SIZE, fsError, openInput, type Output } from "../io/files.js";
 import { loadRecipients } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
@@ -28,7 +28,6 @@ export const SCRYPT_ESCROW_EXPLANATION = [
  */
 async function encryptLargeFile(c: Context, input: string | undefined, recipients: Recipient[], out: Output): Promise<boolean> {
   if (input === undefined || input === "-") return false;
-  const { PARALLEL_MIN_SIZE, encryptFileParallel } = await import("../io/parallel-files.js");
   let handle: fsp.FileHandle;
   try {
     handle = await fsp.open(input, "r");
@@ -38,6 +37,7 @@ async function encryptLargeFile(c: Context, input: string | undefined, recipient
   try {
     const st = await handle.stat();
     if (!st.isFile() || st.size < PARALLEL_MIN_SIZE) return false;
+    const { encryptFileParallel } = await import("../io/parallel-files.js");
     const { head, payloadKey } = beginEncryption(recipients, c.random);
     await encryptFileParallel(handle, 0, head, payloadKey, out);
     return true;

@@ -13,6 +13,12 @@ import { copyBytes } from "../crypto/bytes.js";
 
 /** Largest key or recipients file doormat reads (as Go's age). */
 export const MAX_KEY_FILE = 16 << 20;
+/**
+ * Files at least this large go through the read-ahead/write-behind pipeline
+ * (parallel-files.ts, loaded only then).
+ */
+export const PARALLEL_MIN_SIZE = 16 << 20;
+
 /** Read size for inputs: big reads keep the pipeline busy. */
 export const READ_SIZE = 1 << 20;
 

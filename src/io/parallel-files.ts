@@ -24,8 +24,7 @@ import { CHUNK_SIZE, ENC_CHUNK_SIZE, StreamDecryptor, openChunks, sealChunks } f
 import type { Output } from "./files.js";
 import type { PayloadJob, PayloadResult } from "./payload-worker.js";
 
-/** Below this, starting workers costs more than it saves. */
-export const PARALLEL_MIN_SIZE = 16 << 20;
+export { PARALLEL_MIN_SIZE } from "./files.js";
 /** Chunks per batch (exported for tests). */
 export { BATCH_CHUNKS };
 /** Chunks per batch: 1 MiB of plaintext. */
