@@ -37,7 +37,11 @@ export function createProgram(deps: Deps): Command {
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
       // Commander's own errors ("error: unknown option …") get our prefix.
-      outputError: (s, write) => write(s.replace(/^error: /, "doormat: error: ").replace(/\n\(Did you mean (.*)\?\)/, "\ndoormat: hint: did you mean $1?")),
+      outputError: (s, write) => {
+        let text = s.replace(/^error: /, "doormat: error: ").replace(/\n\(Did you mean (.*)\?\)/, "\ndoormat: hint: did you mean $1?");
+        if (!text.includes("hint:")) text = text.trimEnd() + "\ndoormat: hint: see \"doormat --help\" (or \"doormat COMMAND --help\")\n";
+        write(text);
+      },
     })
     .addHelpText("after", `
 Examples:

@@ -129,7 +129,9 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
 
   const decrypter = new Decrypter(identities);
   // Plaintext bound for a terminal is held back and checked for control characters.
-  const toTerminal = out.isStdout && c.isTTY.stdout;
+  // An explicit "-o -" forces binary plaintext onto a terminal, as with encrypt.
+  const toTerminal = out.isStdout && c.isTTY.stdout && output !== "-";
+  const byPassphrase = identities.some((i) => i instanceof ScryptIdentity);
   const held: Uint8Array[] = [];
   const emit = async (parts: Uint8Array[]): Promise<void> => {
     for (const p of parts) {
@@ -159,13 +161,14 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
     if (toTerminal) {
       const all = Buffer.concat(held);
       if (hasControlCharacters(all)) {
-        throw new CliError("refusing to print binary plaintext to the terminal", { hints: ["use -o FILE, or pipe the output"] });
+        throw new CliError("refusing to print binary plaintext to the terminal", { hints: ["use -o FILE, or pipe the output", "force it with \"-o -\""] });
       }
       await out.write(all);
     }
     await out.commit();
   } catch (e) {
     await out.abort();
+    if (byPassphrase && e instanceof NoMatchError) throw new CliError("incorrect passphrase");
     if (e instanceof AgeError) throw describeAgeError(e, input, identityFiles);
     throw e;
   }

@@ -44,7 +44,7 @@ Examples:
   $ doormat demo leak --users 200 --messages 1000 --step
   $ doormat demo leak --seed 42 --json | jq 'select(.type=="summary")'
   $ doormat demo leak --seed 42 --users 20 --messages 50 --out world/
-  $ age -d -i world/keys/users/user-0001.key world/archive/safechat/000001.age
+  $ cat world/README.txt     # the exact commands to check any file with stock age
 
 Without a terminal (pipes, CI) the show runs without pauses or progress bars.
 --seed makes keys and messages reproducible byte for byte; timings are measured each run.`)
@@ -72,6 +72,7 @@ Without a terminal (pipes, CI) the show runs without pauses or progress bars.
         if (given[key] !== undefined && !scenario.options.some((o) => o.name === key)) throw new CliError(`--${key} is not an option of the ${scenario.name} demo`);
       }
       if (opts.step && opts.pace !== undefined) throw new CliError("--step and --pace cannot be combined");
+      if (opts.seed === "") throw new CliError("--seed needs a value", { hints: ["any word or number, e.g. --seed 42"] });
       if (opts.force && opts.out === undefined) throw new CliError("--force only applies to --out");
       const world = opts.out !== undefined ? await openWorldDir(opts.out, opts.force ?? false) : undefined;
 

@@ -101,7 +101,7 @@ with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
         const wf = Number(opts.workFactor);
         if (!/^[1-9][0-9]?$/.test(opts.workFactor) || wf > MAX_WORK_FACTOR) throw new CliError(`--work-factor must be an integer from 1 to ${MAX_WORK_FACTOR}`);
         const pass = await c.readPassphrase("Enter passphrase: ");
-        if (pass === "") throw new CliError("empty passphrase");
+        if (pass === "") throw new CliError("empty passphrase", { hints: ["type a passphrase: doormat does not make one up for you; for scripts, use keys (-r)"] });
         if ((await c.readPassphrase("Confirm passphrase: ")) !== pass) throw new CliError("passphrases didn't match");
         recipients.push(new ScryptRecipient(pass, c.scryptWorkFactor ?? wf));
       } else {

@@ -63,5 +63,8 @@ Exit status: 0 ok, 1 not a readable age file, ${EXIT.ESCROW_FOUND} escrow found 
       if (opts.denyEscrow && report.lawfulAccess) {
         throw new CliError(`lawful-access escrow found (authority ${report.escrowAuthorities.join(", ")}): a third party can read this file`, { exitCode: EXIT.ESCROW_FOUND });
       }
+      if (report.plaintextSize === null) {
+        throw new CliError(`${file === undefined || file === "-" ? "standard input" : JSON.stringify(file)}: the header is intact but the payload is truncated or has an impossible size`);
+      }
     });
 }

@@ -25,7 +25,7 @@ export function runRoundTrips(random: RandomSource): RoundTripResult[] {
   const authority = generateKeyPair(random);
   const cases: [string, () => boolean][] = [];
   for (const size of [0, 1, 65536, 65537, 200_000]) {
-    cases.push([`X25519, ${size} bytes`, () => {
+    cases.push([`X25519, ${size} byte${size === 1 ? "" : "s"}`, () => {
       const pt = random(size);
       return equalBytes(decrypt(encrypt(pt, [new X25519Recipient(alice.publicKey)], { random }), [new X25519Identity(alice.secretKey)]), pt);
     }]);

@@ -34,6 +34,7 @@ export function fsError(e: unknown, file: string, doing: string): CliError {
     case "ENOTDIR": return new CliError(`cannot ${doing} ${q}: a component of the path is not a directory`);
     case "EEXIST": return new CliError(`cannot ${doing} ${q}: the file already exists`, { hints: ["use --force to overwrite it, or choose another name"] });
     case "ENOSPC": return new CliError(`cannot ${doing} ${q}: no space left on device`);
+    case "ENAMETOOLONG": return new CliError(`cannot ${doing} ${q}: the name is too long`);
     case "EROFS": return new CliError(`cannot ${doing} ${q}: read-only file system`);
     default: return new CliError(`cannot ${doing} ${q}: ${(e as Error | undefined)?.message ?? String(e)}`);
   }
@@ -171,9 +172,12 @@ export function removeTemporaryFiles(): void {
  * failed run leaves nothing behind. Without `force`, an existing target is never replaced.
  */
 export class AtomicFile {
-  readonly target: string;
+  /** Where the output goes: the path given, or the regular file a symlink there points to. */
+  target: string;
   readonly #force: boolean;
-  readonly #mode: number;
+  #mode: number;
+  /** Replacing an existing file keeps its mode (a private file stays private). */
+  #keepMode = false;
   #tmp: string | null = null;
   #fd: fsp.FileHandle | null = null;
 
@@ -203,8 +207,25 @@ export class AtomicFile {
       /* does not exist: fine */
     }
     if (st?.isDirectory()) throw new CliError(`cannot write output ${JSON.stringify(this.target)}: it is a directory`);
+    if (st && !st.isFile()) return; // a device, FIFO or socket: see isSpecial()
     if (st && !this.#force) {
       throw new CliError(`output file ${JSON.stringify(this.target)} already exists`, { hints: ["use --force to overwrite it"] });
+    }
+    if (st) {
+      // Replace what a symlink points to, not the link; keep the file's mode.
+      this.target = await fsp.realpath(this.target);
+      this.#mode = st.mode & 0o7777;
+      this.#keepMode = true;
+    }
+  }
+
+  /** Whether the target exists and is not a regular file (written in place, as age does). */
+  static async isSpecial(target: string): Promise<boolean> {
+    try {
+      const st = await fsp.stat(target);
+      return !st.isFile() && !st.isDirectory();
+    } catch {
+      return false;
     }
   }
 
@@ -213,7 +234,8 @@ export class AtomicFile {
     const dir = path.dirname(path.resolve(this.target));
     const base = path.basename(this.target);
     for (let attempt = 0; ; attempt++) {
-      const tmp = path.join(dir, `.${base}.${Math.random().toString(36).slice(2, 12)}.doormat.tmp`);
+      // Short enough for NAME_MAX (255) even when the output's own name is that long.
+      const tmp = path.join(dir, `.${base.slice(0, 200)}.${Math.random().toString(36).slice(2, 12)}.tmp`);
       try {
         // Private while it is incomplete (it may hold plaintext); its real mode is set on commit.
         this.#fd = await fsp.open(tmp, "wx", 0o600);
@@ -246,7 +268,7 @@ export class AtomicFile {
     const fd = await this.#open();
     const tmp = this.#tmp as string;
     try {
-      await fd.chmod(this.#mode & ~this.#umask);
+      await fd.chmod(this.#keepMode ? this.#mode : this.#mode & ~this.#umask);
       await fd.close();
       this.#fd = null;
       if (this.#force) {
@@ -290,6 +312,7 @@ export async function writeNewSecretFile(file: string, content: string): Promise
     fd = await fsp.open(file, "wx", 0o600);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+      if ((await fsp.stat(file).catch(() => null))?.isDirectory()) throw new CliError(`cannot create key file ${JSON.stringify(file)}: it is a directory`);
       throw new CliError(`${JSON.stringify(file)} already exists: doormat never overwrites a key file`, { hints: ["choose another name, or remove the old key yourself if you are sure it is no longer needed"] });
     }
     throw fsError(e, file, "create key file");
@@ -317,6 +340,30 @@ export interface Output {
   readonly isStdout: boolean;
 }
 
+function specialFileOutput(target: string): Output {
+  let handle: fsp.FileHandle | null = null;
+  return {
+    isStdout: false,
+    write: async (d) => {
+      try {
+        handle ??= await fsp.open(target, "w");
+        await handle.write(d);
+      } catch (e) {
+        throw fsError(e, target, "write output");
+      }
+    },
+    commit: async () => {
+      handle ??= await fsp.open(target, "w").catch((e: unknown) => {
+        throw fsError(e, target, "write output");
+      });
+      await handle.close();
+    },
+    abort: async () => {
+      await handle?.close();
+    },
+  };
+}
+
 /** Standard output as an {@link Output}. */
 export function stdoutOutput(stdout: Writable): Output {
   return {
@@ -329,8 +376,13 @@ export function stdoutOutput(stdout: Writable): Output {
   };
 }
 
-/** A file as an {@link Output}: atomic, created lazily, no-clobber unless `force`. */
+/**
+ * A file as an {@link Output}: atomic, created lazily, no-clobber unless `force`. An existing
+ * device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) is written in place, as age
+ * does: there is nothing to replace atomically.
+ */
 export async function fileOutput(target: string, force: boolean, umask?: number): Promise<Output> {
+  if (await AtomicFile.isSpecial(target)) return specialFileOutput(target);
   const f = new AtomicFile(target, umask === undefined ? { force } : { force, umask });
   await f.check();
   return {

@@ -67,7 +67,8 @@ export async function loadRecipients(strings: readonly string[], files: readonly
       keys.push(...parseRecipientsFile(text));
     } catch (e) {
       if (!(e instanceof KeyFormatError)) throw e;
-      throw new CliError(`recipients file ${f === "-" ? "standard input" : JSON.stringify(f)}: ${e.message}`);
+      const hints = e.message.includes("identity (secret key)") ? ["-R takes public keys (age1…); make a recipients file with \"doormat pubkey KEYFILE > FILE\", or decrypt with -i"] : [];
+      throw new CliError(`recipients file ${f === "-" ? "standard input" : JSON.stringify(f)}: ${e.message}`, { hints });
     }
   }
   return keys;

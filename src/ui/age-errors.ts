@@ -23,7 +23,7 @@ export function describeAgeError(e: unknown, input: string | undefined, identity
       return new CliError(`${name}: ${e.message}`, { hints: ["nothing unauthenticated was released; any output written before this error is incomplete"] });
     case "header":
       if (e.message.includes("not an age file") || e.message === "the input is empty") {
-        return new CliError(`${name}: ${e.message}`, { hints: ["doormat decrypts age v1 files (age-encryption.org/v1), binary or armored"] });
+        return new CliError(`${name}: ${e.message}`, { hints: ["doormat reads age v1 files (age-encryption.org/v1), binary or armored"] });
       }
       return new CliError(`${name}: invalid header: ${e.message}`);
     default:

@@ -82,7 +82,7 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, pacing: Pa
           break;
         case "fact": {
           // On screen, the source without its URLs; docs/SOURCES.md (and --json) has them all.
-          const source = e.source.replace(/,?\s*https?:\/\/\S+/g, "").replace(/[\s,;]+$/, "");
+          const source = e.source.replace(/,?\s*https?:\/\/[^\s;]+/g, "").replace(/[\s,;]+$/, "");
           await say([...wrap(e.text, "  │ ").map((l) => c.yellow(l)), ...wrap(`source: ${source} (docs/SOURCES.md)`, "  │ ").map((l) => c.dim(l))]);
           break;
         }
