@@ -1,7 +1,8 @@
-import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 export const VECTOR_DIR = fileURLToPath(new URL("./vectors/age/", import.meta.url));
 
@@ -47,9 +48,24 @@ export function parseVector(name: string, raw: Uint8Array): Vector {
 }
 
 export function loadVectors(): Vector[] {
-  return readdirSync(VECTOR_DIR).sort().map((name) => parseVector(name, readFileSync(VECTOR_DIR + name)));
+  return fs.readdirSync(VECTOR_DIR).sort().map((name) => parseVector(name, fs.readFileSync(VECTOR_DIR + name)));
 }
 
 export function sha256hex(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
+}
+
+/** The full path of an executable on PATH, or null. */
+export function onPath(name: string): string | null {
+  for (const d of (process.env["PATH"] ?? "").split(path.delimiter)) {
+    if (d === "") continue;
+    const p = path.join(d, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return null;
 }

@@ -19,23 +19,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Decrypter, Encrypter, armor, generateIdentity, identityToRecipient } from "age-encryption";
 import { BIN, doormat, spawnDoormat, type RunOptions, type RunResult } from "./cli-harness.js";
+import { onPath } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Tools
 
-function onPath(name: string): string | null {
-  for (const dir of (process.env["PATH"] ?? "").split(path.delimiter)) {
-    if (dir === "") continue;
-    const p = path.join(dir, name);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) return p;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 const AGE = onPath("age");
 const AGE_KEYGEN = onPath("age-keygen");

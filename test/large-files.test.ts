@@ -29,6 +29,7 @@ import * as path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { doormat, spawnDoormat, type RunResult } from "./cli-harness.js";
+import { onPath } from "./helpers.js";
 import { Decrypter, beginEncryption, decrypt, encrypt, openHeader } from "../src/crypto/age.js";
 import { PayloadError } from "../src/crypto/errors.js";
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, encryptedPayloadSize, sealChunks } from "../src/crypto/format/stream.js";
@@ -51,19 +52,6 @@ const BATCH = BATCH_CHUNKS * CHUNK_SIZE;
 /** Both pipelines: the crypto in this thread, and two worker threads. */
 const THREADS = [0, 2] as const;
 
-function onPath(name: string): string | null {
-  for (const d of (process.env["PATH"] ?? "").split(path.delimiter)) {
-    if (d === "") continue;
-    const p = path.join(d, name);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) return p;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 const AGE = onPath("age");
 const inCI = (process.env["CI"] ?? "") !== "";
 const NO_AGE = "stock `age` is not on PATH (Debian: apt-get install age): skipping the stock age cross-checks of large files";
