@@ -6,7 +6,7 @@
  */
 import { ArmorError } from "../errors.js";
 import { concat, copyBytes, utf8 } from "../bytes.js";
-import { decodeB64, decodeB64Padded, encodeB64Padded } from "./base64.js";
+import { decodeB64Checked, decodeB64Padded, encodeB64Padded } from "./base64.js";
 
 export const ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----";
 export const ARMOR_END = "-----END AGE ENCRYPTED FILE-----";
@@ -37,8 +37,13 @@ export class ArmorEncoder {
     this.#started = true;
     const all = this.#pending.length === 0 ? data : concat(this.#pending, data);
     const whole = all.length - (all.length % LINE_BYTES);
-    // Full 48-byte lines go out now; a partial line waits for more data or finish().
-    for (let o = 0; o < whole; o += LINE_BYTES) text += encodeB64Padded(all.subarray(o, o + LINE_BYTES)) + "\n";
+    // Full 48-byte lines go out now, encoded in one call; a partial line waits for more data.
+    if (whole > 0) {
+      const b64 = encodeB64Padded(all.subarray(0, whole));
+      const lines: string[] = [];
+      for (let o = 0; o < b64.length; o += 64) lines.push(b64.slice(o, o + 64));
+      text += lines.join("\n") + "\n";
+    }
     this.#pending = copyBytes(all, whole);
     return utf8(text);
   }
@@ -53,77 +58,119 @@ export class ArmorEncoder {
 
 type State = "leading" | "body" | "trailing";
 
-/** Strips armor as it streams, enforcing every rule of age-spec §7. */
+const ALPHABET = /^[A-Za-z0-9+/]*$/;
+const LATIN1 = new TextDecoder("latin1");
+
+/**
+ * Strips armor as it streams, enforcing every rule of age-spec §7. Lines are found with
+ * indexOf and every run of full 64-column lines is decoded in one call.
+ */
 export class ArmorDecoder {
   #state: State = "leading";
-  #line: number[] = [];
+  /** The start of a line not yet ended by LF (at most 80 characters). */
+  #carry = "";
   #leading = 0;
   #trailing = 0;
+  /** The last line seen: it is checked once we know whether it was the last of the body. */
   #pendingLine: string | null = null;
   #sawPadding = false;
+  /** Full lines checked and waiting to be decoded together. */
+  #batch: string[] = [];
+  #out: Uint8Array[] = [];
+
   /** Add armored text; returns the binary bytes decoded so far. */
   push(data: Uint8Array): Uint8Array {
-    const out: Uint8Array[] = [];
-    for (let i = 0; i < data.length; i++) {
-      const c = data[i] as number;
-      if (this.#state === "leading" && this.#line.length === 0 && isSpace(c)) {
-        if (++this.#leading > MAX_SURROUNDING_WHITESPACE) throw new ArmorError("too much whitespace before the armor");
-        continue;
-      }
+    // One native decode per chunk. Bytes above 0x7E become characters outside the base64
+    // alphabet and the markers, so they are still rejected below.
+    const text = LATIN1.decode(data);
+    let pos = 0;
+    while (pos < text.length) {
       if (this.#state === "trailing") {
-        if (!isSpace(c)) throw new ArmorError("data after the end of the armor");
-        if (++this.#trailing > MAX_SURROUNDING_WHITESPACE) throw new ArmorError("too much whitespace after the armor");
-        continue;
+        for (; pos < text.length; pos++) {
+          if (!isSpace(text.charCodeAt(pos))) throw new ArmorError("data after the end of the armor");
+          if (++this.#trailing > MAX_SURROUNDING_WHITESPACE) throw new ArmorError("too much whitespace after the armor");
+        }
+        break;
       }
-      if (c === 0x0a) {
-        const bytes = this.#line;
-        this.#line = [];
-        if (bytes.at(-1) === 0x0d) bytes.pop();
-        const decoded = this.#takeLine(String.fromCharCode(...bytes));
-        if (decoded) out.push(decoded);
-        continue;
+      if (this.#state === "leading" && this.#carry === "") {
+        while (pos < text.length && isSpace(text.charCodeAt(pos))) {
+          if (++this.#leading > MAX_SURROUNDING_WHITESPACE) throw new ArmorError("too much whitespace before the armor");
+          pos++;
+        }
+        if (pos === text.length) break;
       }
-      this.#line.push(c);
-      if (this.#line.length > 80) throw new ArmorError("armor line too long");
+      const lf = text.indexOf("\n", pos);
+      const end = lf === -1 ? text.length : lf;
+      if (end - pos + this.#carry.length > 81) throw new ArmorError("armor line too long");
+      let line = this.#carry + text.slice(pos, end);
+      if (lf === -1) {
+        this.#carry = line;
+        break;
+      }
+      this.#carry = "";
+      if (line.endsWith("\r")) line = line.slice(0, -1);
+      this.#takeLine(line);
+      pos = lf + 1;
     }
+    return this.#drain();
+  }
+
+  /** Everything decoded so far, in order. */
+  #drain(): Uint8Array {
+    this.#flushBatch();
+    const out = this.#out;
+    this.#out = [];
     return out.length === 1 ? (out[0] as Uint8Array) : concat(...out);
   }
-  #takeLine(line: string): Uint8Array | null {
+
+  #takeLine(line: string): void {
     if (this.#state === "leading") {
       if (line !== ARMOR_BEGIN) throw new ArmorError(`invalid armor: the first line is not "${ARMOR_BEGIN}"`);
       this.#state = "body";
-      return null;
+      return;
     }
     if (line === ARMOR_END) {
       this.#state = "trailing";
       const last = this.#pendingLine;
       this.#pendingLine = null;
-      if (last === null) return null;
+      if (last === null) return;
       const bytes = last.length > 0 && last.length <= 64 ? decodeB64Padded(last) : null;
       if (bytes === null) throw new ArmorError("invalid armor: malformed last line");
-      return bytes;
+      this.#flushBatch();
+      this.#out.push(bytes);
+      return;
     }
     if (this.#sawPadding) throw new ArmorError("invalid armor: data after padding");
     const prev = this.#pendingLine;
     this.#pendingLine = line;
     if (line.includes("=")) this.#sawPadding = true;
-    if (prev === null) return null;
+    if (prev === null) return;
+    // A line followed by another must be exactly 64 columns of the alphabet, no padding.
     if (prev.length !== 64) throw new ArmorError("invalid armor: a line that is not the last is not 64 columns");
-    const bytes = decodeB64(prev);
-    if (bytes === null) throw new ArmorError("invalid armor: invalid base64 line");
-    return bytes;
+    this.#batch.push(prev); // its characters are checked with the whole batch
   }
+
+  /** Decode batched lines now, so that the last line's bytes come after them. */
+  #flushBatch(): void {
+    if (this.#batch.length === 0) return;
+    // Lines of exactly 64 characters of the alphabet decode to exactly 48 bytes each, so the
+    // joined text is canonical by construction once its characters check out.
+    const joined = this.#batch.join("");
+    if (!ALPHABET.test(joined)) throw new ArmorError("invalid armor: invalid base64 line");
+    const bytes = decodeB64Checked(joined);
+    this.#batch = [];
+    this.#out.push(bytes);
+  }
+
   /** End of input: the END line must have been seen. */
   finish(): Uint8Array {
-    if (this.#state === "trailing" && this.#line.length === 0) return new Uint8Array(0);
-    if (this.#state !== "trailing" && this.#line.length > 0) {
+    if (this.#state !== "trailing" && this.#carry !== "") {
       // The END line without a final newline.
-      const bytes = this.#line;
-      this.#line = [];
-      if (bytes.at(-1) === 0x0d) bytes.pop();
-      const out = this.#takeLine(String.fromCharCode(...bytes));
-      if ((this.#state as State) === "trailing") return out ?? new Uint8Array(0);
+      const line = this.#carry.endsWith("\r") ? this.#carry.slice(0, -1) : this.#carry;
+      this.#carry = "";
+      this.#takeLine(line);
     }
-    throw new ArmorError("invalid armor: missing END line (truncated)");
+    if (this.#state !== "trailing") throw new ArmorError("invalid armor: missing END line (truncated)");
+    return this.#drain();
   }
 }

@@ -31,9 +31,27 @@ export function decodeB64(s: string): Uint8Array | null {
   return base64nopad.encode(bytes) === s ? bytes : null;
 }
 
+/**
+ * Node's native base64, when present (feature-detected, so this module still runs anywhere):
+ * armor moves megabytes through base64, where the portable encoder managed ~11 MB/s.
+ */
+const NativeBuffer = (globalThis as { Buffer?: { from(a: ArrayBufferLike | string, b?: number | string, c?: number): Uint8Array & { toString(enc: string): string } } }).Buffer;
+
 /** Padded standard base64, for the ASCII armor. */
 export function encodeB64Padded(bytes: Uint8Array): string {
-  return base64.encode(bytes);
+  return NativeBuffer ? NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64") : base64.encode(bytes);
+}
+
+/**
+ * Decode base64 already known to be valid and canonical: characters of the alphabet only,
+ * a multiple of 4 long, no padding (e.g. whole 64-column armor lines, checked by the caller).
+ */
+export function decodeB64Checked(s: string): Uint8Array {
+  if (NativeBuffer) {
+    const b = NativeBuffer.from(s, "base64");
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  }
+  return base64nopad.decode(s);
 }
 
 /** Decode canonical padded base64 (the armor body); `null` if invalid or non-canonical. */
