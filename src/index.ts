@@ -13,7 +13,7 @@
  *
  * @module
  */
-export { Decrypter, Encrypter, decrypt, encrypt, readHeader, type DecryptOptions, type EncryptOptions } from "./crypto/age.js";
+export { Decrypter, Encrypter, decrypt, encrypt, openHeader, beginEncryption, type DecryptOptions, type EncryptOptions } from "./crypto/age.js";
 export { AgeError, ArmorError, HeaderError, HmacError, NoMatchError, PayloadError, type AgeErrorKind } from "./crypto/errors.js";
 export type { Header, Stanza } from "./crypto/format/header.js";
 export {

@@ -4,10 +4,9 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import * as fsp from "node:fs/promises";
 import { Decrypter, openHeader } from "../crypto/age.js";
 import { looksArmored } from "../crypto/format/armor.js";
-import { PARALLEL_MIN_SIZE, type Output } from "../io/files.js";
+import { openIfLarge, type Output } from "../io/files.js";
 import { AgeError, NoMatchError, PayloadError } from "../crypto/errors.js";
 import type { Stanza } from "../crypto/format/header.js";
 import { SCRYPT_TYPE, ScryptIdentity } from "../crypto/recipients/scrypt.js";
@@ -78,12 +77,11 @@ means the output is incomplete and must not be trusted.`)
  * Large unarmored files go through both cores (src/io/parallel-files.ts).
  * @returns false if this input is not one (then the sequential path runs)
  */
-async function decryptLargeFile(c: Context, input: string | undefined, buffered: Uint8Array[], identities: Identity[], out: Output): Promise<boolean> {
-  if (input === undefined || input === "-" || buffered.length === 0 || looksArmored(buffered[0] as Uint8Array) !== false) return false;
-  const handle = await fsp.open(input, "r");
+async function decryptLargeFile(input: string | undefined, buffered: Uint8Array[], identities: Identity[], out: Output): Promise<boolean> {
+  if (buffered.length === 0 || looksArmored(buffered[0] as Uint8Array) !== false) return false;
+  const handle = await openIfLarge(input);
+  if (handle === null) return false;
   try {
-    const st = await handle.stat();
-    if (!st.isFile() || st.size < PARALLEL_MIN_SIZE) return false;
     const opened = openHeader(identities, Buffer.concat(buffered));
     if (opened === null) return false;
     const { decryptFileParallel } = await import("../io/parallel-files.js");
@@ -141,7 +139,7 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
   };
   try {
     try {
-      if (!toTerminal && (await decryptLargeFile(c, input, buffered, identities, out))) {
+      if (!toTerminal && (await decryptLargeFile(input, buffered, identities, out))) {
         await out.commit();
         return;
       }

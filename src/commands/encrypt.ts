@@ -4,14 +4,13 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import * as fsp from "node:fs/promises";
 import { Encrypter, beginEncryption } from "../crypto/age.js";
 import { CovertEscrowRecipient, EscrowRecipient } from "../crypto/recipients/escrow.js";
 import { DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, ScryptRecipient } from "../crypto/recipients/scrypt.js";
 import { X25519Recipient } from "../crypto/recipients/x25519.js";
 import type { Recipient } from "../crypto/recipients/types.js";
 import { LowOrderPointError } from "../crypto/primitives.js";
-import { PARALLEL_MIN_SIZE, fsError, openInput, type Output } from "../io/files.js";
+import { openIfLarge, openInput, type Output } from "../io/files.js";
 import { loadRecipients } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
@@ -27,16 +26,9 @@ export const SCRYPT_ESCROW_EXPLANATION = [
  * @returns false if this input is not one (then the sequential path runs)
  */
 async function encryptLargeFile(c: Context, input: string | undefined, recipients: Recipient[], out: Output): Promise<boolean> {
-  if (input === undefined || input === "-") return false;
-  let handle: fsp.FileHandle;
+  const handle = await openIfLarge(input);
+  if (handle === null) return false;
   try {
-    handle = await fsp.open(input, "r");
-  } catch (e) {
-    throw fsError(e, input, "open input");
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile() || st.size < PARALLEL_MIN_SIZE) return false;
     const { encryptFileParallel } = await import("../io/parallel-files.js");
     const { head, payloadKey } = beginEncryption(recipients, c.random);
     await encryptFileParallel(handle, 0, head, payloadKey, out);

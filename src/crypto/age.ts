@@ -204,10 +204,10 @@ export class Decrypter {
     const out: Uint8Array[] = [];
     if (this.#armor) out.push(...this.#pushBinary(this.#armor.finish()));
     if (!this.#stream) {
-      if (findHeaderEnd(this.#pending) === null) {
+      const end = findHeaderEnd(this.#pending);
+      if (end === null) {
         throw new HeaderError(this.#pending.length === 0 ? "the input is empty" : "the header is incomplete (truncated, or not an age file)");
       }
-      const end = findHeaderEnd(this.#pending) as number;
       // The header is complete but the nonce is not: parse anyway so that header errors win.
       const header = parseHeader(this.#pending.subarray(0, end));
       unwrapFileKey(this.#identities, header);
@@ -236,23 +236,4 @@ export function decrypt(ciphertext: Uint8Array, identities: readonly Identity[])
   const parts = d.push(ciphertext);
   parts.push(...d.finish());
   return concat(...parts);
-}
-
-/**
- * Parse a header without decrypting anything (for `inspect`).
- * @param data - the start of a file: binary or armored, at least the whole header
- * @returns the header and whether the input was armored
- * @throws HeaderError or ArmorError
- */
-export function readHeader(data: Uint8Array): { header: Header; armored: boolean; binary: Uint8Array } {
-  const armored = looksArmored(data) === true;
-  let bin = data;
-  if (armored) {
-    const a = new ArmorDecoder();
-    bin = a.push(data);
-    bin = concat(bin, a.finish());
-  }
-  const end = findHeaderEnd(bin);
-  if (end === null) throw new HeaderError(bin.length === 0 ? "the input is empty" : "the header is incomplete (truncated, or not an age file)");
-  return { header: parseHeader(bin.subarray(0, end)), armored, binary: bin };
 }

@@ -8,7 +8,7 @@ import { concat, copyBytes } from "./bytes.js";
 import { findHeaderEnd, parseHeader, type Stanza } from "./format/header.js";
 import { ArmorDecoder, looksArmored } from "./format/armor.js";
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, NONCE_SIZE, TAG_SIZE } from "./format/stream.js";
-import { ESCROW_TYPE } from "./recipients/escrow.js";
+import { ESCROW_TYPE, escrowAuthorities as escrowAuthoritiesOf } from "./recipients/escrow.js";
 import { SCRYPT_TYPE } from "./recipients/scrypt.js";
 import { X25519_TYPE } from "./recipients/x25519.js";
 
@@ -117,7 +117,7 @@ export class Inspector {
     const header = parseHeader(this.#head);
     const stanzas = header.stanzas.map(describe);
     const payloadSize = this.#total - this.#headerSize;
-    const escrowAuthorities = stanzas.filter((s) => s.kind === "lawful-access").map((s) => s.authorityId ?? "");
+    const escrowAuthorities = escrowAuthoritiesOf(header.stanzas);
     return {
       version: "age-encryption.org/v1",
       armored: this.#armor !== null,

@@ -85,6 +85,17 @@ export async function readKeyFile(file: string, what: string, stdin: Readable): 
   }
 }
 
+/**
+ * A handle on `file` when it is a regular file large enough for the read-ahead pipeline
+ * (parallel-files.ts), else `null`. Errors also give `null`: openInput reports them.
+ */
+export async function openIfLarge(file: string | undefined): Promise<fsp.FileHandle | null> {
+  if (file === undefined || file === "-") return null;
+  const st = await fsp.stat(file).catch(() => null);
+  if (!st?.isFile() || st.size < PARALLEL_MIN_SIZE) return null;
+  return fsp.open(file, "r").catch(() => null);
+}
+
 /** Open an input for streaming: a path, or stdin for undefined / "-". Errors surface on read. */
 export function openInput(file: string | undefined, stdin: Readable): AsyncIterable<Uint8Array> {
   if (file === undefined || file === "-") return stdin as AsyncIterable<Uint8Array>;
