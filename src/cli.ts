@@ -14,7 +14,7 @@ import { makeInspectCommand } from "./commands/inspect.js";
 import { makeSelftestCommand } from "./commands/selftest.js";
 import { makeDemoCommand } from "./commands/demo.js";
 import { fstatSync } from "node:fs";
-import { removeTemporaryFiles } from "./io/files.js";
+import { regularFileIdOfFd, removeTemporaryFiles } from "./io/files.js";
 import { CliError, EXIT, Messages } from "./ui/messages.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
 import { version } from "./version.js";
@@ -89,7 +89,14 @@ export function processDeps(): Deps {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     umask: process.umask(),
     ...stdoutFileMode(),
+    ...stdioFileIds(),
   };
+}
+
+function stdioFileIds(): { stdinFileId?: string; stdoutFileId?: string } {
+  const stdinFileId = regularFileIdOfFd(0);
+  const stdoutFileId = regularFileIdOfFd(1);
+  return { ...(stdinFileId === null ? {} : { stdinFileId }), ...(stdoutFileId === null ? {} : { stdoutFileId }) };
 }
 
 function stdoutFileMode(): { stdoutFileMode?: number } {

@@ -60,7 +60,7 @@ means the output is incomplete and must not be trusted.`)
       const c = ctx();
       if (opts.armor) throw new CliError("-a/--armor is not a decrypt option", { hints: ["armored files are detected automatically"] });
       if (opts.passphrase) throw new CliError("-p/--passphrase is not a decrypt option", { hints: ["passphrase-encrypted files are detected automatically"] });
-      checkPaths(c, input, opts.identity, opts.output);
+      await checkPaths(c, [{ path: input, what: "input" }, ...opts.identity.map((f) => ({ path: f, what: "identity file" }))], opts.output);
       const loaded = await loadIdentityFiles(opts.identity, c.stdin);
       const identities: Identity[] = loaded.flatMap((f) => f.identities);
 

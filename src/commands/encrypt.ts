@@ -81,7 +81,11 @@ with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
             : ["did you forget -r/--recipient, -R/--recipients-file or -p/--passphrase?"],
         });
       }
-      checkPaths(c, input, [...opts.recipientsFile, ...opts.escrowFile], opts.output);
+      await checkPaths(c, [
+        { path: input, what: "input" },
+        ...opts.recipientsFile.map((f) => ({ path: f, what: "recipients file" })),
+        ...opts.escrowFile.map((f) => ({ path: f, what: "escrow file" })),
+      ], opts.output);
       if (!opts.armor && (opts.output === undefined) && c.isTTY.stdout) {
         throw new CliError("refusing to output binary to the terminal", { hints: ["did you mean to use -a/--armor?", "force anyway with \"-o -\""] });
       }

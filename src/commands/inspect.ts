@@ -47,6 +47,8 @@ Examples:
 Exit status: 0 ok, 1 not a readable age file, ${EXIT.ESCROW_FOUND} escrow found with --deny-escrow.`)
     .action(async (file, opts) => {
       const c = ctx();
+      // The report must not land in the file being inspected (`inspect f.age >> f.age`).
+      await (await import("./shared.js")).checkPaths(c, [{ path: file, what: "input" }], undefined);
       const [{ Inspector }, { openInput, writeTo }, { describeAgeError }, { renderInspect }] = await Promise.all([
         import("../crypto/inspect.js"), import("../io/files.js"), import("../ui/age-errors.js"), import("../ui/inspect-view.js"),
       ]);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { fileOutput, samePath, stdoutOutput, type Output } from "../io/files.js";
+import { fileOutput, regularFileId, stdoutOutput, type FileId, type Output } from "../io/files.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
 
@@ -12,20 +12,44 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** A file a command reads: `path` undefined or "-" means standard input. */
+export interface ReadFile {
+  readonly path: string | undefined;
+  /** What it is, for messages: "input", "identity file", "recipients file", "escrow file". */
+  readonly what: string;
+}
+
+const isStdin = (p: string | undefined): boolean => p === undefined || p === "-";
+
 /**
- * Check the inputs (data, key files) against the output and the single use of stdin.
- * @param inputs - every path read, `"-"` or undefined meaning stdin for the data input
+ * Check what a command reads against its output and the single use of standard input.
+ *
+ * No output may be the same file as anything the command reads, with or without --force:
+ * files are compared by device and inode (what open() reaches), so every spelling counts —
+ * relative or absolute, symlinks, symlinked directories, hard links, /dev/stdout and
+ * /proc/self/fd/1 — and so does standard output redirected onto (or appending to) an input.
+ * @param output - the -o path; undefined or "-" means standard output
+ * @throws CliError naming both files
  */
-export function checkPaths(c: Context, dataInput: string | undefined, keyFiles: readonly string[], output: string | undefined): void {
-  const stdinUses = [dataInput === undefined || dataInput === "-", ...keyFiles.map((f) => f === "-")].filter(Boolean).length;
-  if (stdinUses > 1) {
+export async function checkPaths(c: Context, reads: readonly ReadFile[], output: string | undefined): Promise<void> {
+  if (reads.filter((r) => isStdin(r.path)).length > 1) {
     throw new CliError("standard input is used for multiple purposes", { hints: ["give the input as a file, or read the key file from a path instead of \"-\""] });
   }
-  if (output === undefined || output === "-") return;
-  for (const f of [dataInput, ...keyFiles]) {
-    if (f !== undefined && f !== "-" && samePath(f, output, c.cwd)) {
-      throw new CliError(`input and output file are the same: ${JSON.stringify(output)}`, { hints: ["write the output to a new file; doormat never overwrites its own input"] });
+  const toStdout = isStdin(output);
+  const outId: FileId | null = toStdout ? (c.stdoutFileId ?? null) : await regularFileId(output as string);
+  if (outId === null) return;
+  for (const r of reads) {
+    const id = isStdin(r.path) ? (c.stdinFileId ?? null) : await regularFileId(r.path as string);
+    if (id !== outId) continue;
+    const inName = isStdin(r.path) ? "(standard input)" : JSON.stringify(r.path);
+    if (toStdout) {
+      throw new CliError(`standard output is the same file as the ${r.what} ${inName}`, {
+        hints: ["doormat never writes over a file it reads; redirect standard output to another file, or use -o NEWFILE"],
+      });
     }
+    throw new CliError(`output ${JSON.stringify(output)} is the same file as the ${r.what} ${inName}`, {
+      hints: ["doormat never writes over a file it reads, even with --force; write the output to a new file"],
+    });
   }
 }
 

@@ -125,9 +125,34 @@ export function openInput(file: string | undefined, stdin: Readable): AsyncItera
   })();
 }
 
-/** True if two paths name the same file (after making them absolute). */
-export function samePath(a: string, b: string, cwd: string): boolean {
-  return path.resolve(cwd, a) === path.resolve(cwd, b);
+/**
+ * A regular file's identity, "device:inode": the same for every spelling of its path (relative
+ * or absolute, through symlinks or symlinked directories, a hard link, /dev/stdout,
+ * /proc/self/fd/N). Inodes are read as bigints: they may exceed 2^53.
+ */
+export type FileId = string;
+
+function fileIdOfStats(st: fs.BigIntStats): FileId | null {
+  return st.isFile() ? `${st.dev}:${st.ino}` : null;
+}
+
+/**
+ * The identity of the regular file `file` opens (symlinks followed, as open() does), or null
+ * when it does not exist or is not a regular file (a terminal, pipe or device cannot be
+ * overwritten by renaming a file over it).
+ */
+export async function regularFileId(file: string): Promise<FileId | null> {
+  const st = await fsp.stat(file, { bigint: true }).catch(() => null);
+  return st === null ? null : fileIdOfStats(st);
+}
+
+/** The identity of the regular file open on descriptor `fd` (standard input or output), or null. */
+export function regularFileIdOfFd(fd: number): FileId | null {
+  try {
+    return fileIdOfStats(fs.fstatSync(fd, { bigint: true }));
+  } catch {
+    return null;
+  }
 }
 
 /**
