@@ -663,7 +663,7 @@ describe("a corrupted second chunk", () => {
     }
   });
 
-  it("to a terminal: nothing at all is written", async () => {
+  it("to a terminal, binary plaintext: nothing at all is written (the first chunk is refused)", async () => {
     const r = await expectRejected(["decrypt", "-i", alice.file], { stdin: bad, tty: { stdout: true } });
     expect(r.stdout.length).toBe(0);
   });

@@ -27,6 +27,9 @@ class HeaderPeek implements Identity {
   }
 }
 
+/** How much plaintext decides whether it may be printed on a terminal: one STREAM chunk. */
+const TERMINAL_DECISION_BYTES = 64 * 1024;
+
 /** Bytes other than tab, LF and CR below 0x20, and DEL: would drive a terminal. */
 function hasControlCharacters(data: Uint8Array): boolean {
   for (const b of data) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return true;
@@ -126,15 +129,38 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
   }
 
   const decrypter = new Decrypter(identities);
-  // Plaintext bound for a terminal is held back and checked for control characters.
+  // Plaintext bound for a terminal: the first bytes decide, as age does. Up to one STREAM chunk
+  // (64 KiB) is held back and checked for control characters; if there are none it is printed
+  // and everything after it streams (memory stays bounded however large the file).
   // An explicit "-o -" forces binary plaintext onto a terminal, as with encrypt.
   const toTerminal = out.isStdout && c.isTTY.stdout && output !== "-";
   const byPassphrase = identities.some((i) => i instanceof ScryptIdentity);
-  const held: Uint8Array[] = [];
+  let held: Uint8Array[] | null = toTerminal ? [] : null;
+  let heldBytes = 0;
+  /** Decide on the held bytes: throw if they look binary, else print them and stream the rest. */
+  const release = async (): Promise<void> => {
+    if (held === null) return;
+    const parts = held;
+    held = null;
+    let left = TERMINAL_DECISION_BYTES;
+    for (const p of parts) {
+      if (left <= 0) break;
+      if (hasControlCharacters(p.subarray(0, left))) {
+        throw new CliError("refusing to print binary plaintext to the terminal", { hints: ["use -o FILE, or pipe the output", "force it with \"-o -\""] });
+      }
+      left -= p.length;
+    }
+    for (const p of parts) await out.write(p);
+  };
   const emit = async (parts: Uint8Array[]): Promise<void> => {
     for (const p of parts) {
-      if (toTerminal) held.push(p);
-      else await out.write(p);
+      if (held === null) {
+        await out.write(p);
+        continue;
+      }
+      held.push(p);
+      heldBytes += p.length;
+      if (heldBytes >= TERMINAL_DECISION_BYTES) await release();
     }
   };
   try {
@@ -144,6 +170,7 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
         return;
       }
       for (const b of buffered) await emit(decrypter.push(b));
+      buffered.length = 0; // not needed any more: let a large first read be collected
       for (;;) {
         const r = await chunks.next();
         if (r.done) break;
@@ -152,17 +179,18 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
       await emit(decrypter.finish());
     } catch (e) {
       // Chunks that authenticated before the failure go where Go's age sends them too:
-      // standard output only (a file output is removed).
-      if (e instanceof PayloadError && out.isStdout && !toTerminal) await emit(e.released);
+      // standard output, a terminal included (a file output is removed). On a terminal,
+      // bytes not yet shown are shown only if they are printable; the payload error wins.
+      if (e instanceof PayloadError && out.isStdout) {
+        if (held === null) await emit(e.released);
+        else {
+          held.push(...e.released);
+          await release().catch(() => {});
+        }
+      }
       throw e;
     }
-    if (toTerminal) {
-      const all = Buffer.concat(held);
-      if (hasControlCharacters(all)) {
-        throw new CliError("refusing to print binary plaintext to the terminal", { hints: ["use -o FILE, or pipe the output", "force it with \"-o -\""] });
-      }
-      await out.write(all);
-    }
+    await release();
     await out.commit();
   } catch (e) {
     await out.abort();
