@@ -205,3 +205,42 @@ describe("plaintext to a terminal streams: the first chunk decides", () => {
     expect(Buffer.compare(r.stdout, data.subarray(0, 2 * CHUNK))).toBe(0);
   });
 });
+
+describe("what holds for FIFOs and devices is what --help and docs/OUTPUT.md say", () => {
+  it("decrypt --help states it", async () => {
+    const r = await doormat(["decrypt", "--help"]);
+    const help = r.stdout.toString().replace(/\s+/g, " ");
+    expect(help).toContain("nothing is written unless the whole file authenticates");
+    expect(help).toContain("FIFO or device");
+    expect(help).toContain("the chunks before it have already gone out");
+    expect(help).toContain("incomplete and must not be trusted");
+    const doc = fs.readFileSync(new URL("../docs/OUTPUT.md", import.meta.url), "utf8");
+    expect(doc).toMatch(/FIFO/);
+    expect(doc).toMatch(/never spools plaintext to disk/);
+  });
+
+  it("a FIFO gets the authenticated chunks before a damaged one, and the exit is 1", async () => {
+    const CHUNK = 65536;
+    const data = Buffer.from("fifo text\n".repeat(3 * CHUNK / 10 + 1)).subarray(0, 3 * CHUNK);
+    const p = join(dir, "fifo-src");
+    fs.writeFileSync(p, data);
+    await doormat(["encrypt", "-r", pub, "-o", `${p}.age`, p]);
+    const ct = fs.readFileSync(`${p}.age`);
+    const at = ct.length - (CHUNK + 16) + 3; // inside the last chunk
+    ct[at] = (ct[at] as number) ^ 1;
+    fs.writeFileSync(`${p}.bad`, ct);
+    const fifo = join(dir, "fifo2");
+    execFileSync("mkfifo", [fifo]);
+    const reader = new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      fs.createReadStream(fifo).on("data", (d) => chunks.push(d as Buffer)).on("end", () => resolve(Buffer.concat(chunks)));
+    });
+    const r = await doormat(["decrypt", "-i", key, "-o", fifo, `${p}.bad`]);
+    expect(r.code).toBe(1);
+    oneError(r.stderr);
+    const got = await reader;
+    expect(got.length).toBe(2 * CHUNK);
+    expect(Buffer.compare(got, data.subarray(0, 2 * CHUNK))).toBe(0);
+    expect(fs.statSync(fifo).isFIFO()).toBe(true);
+  });
+});

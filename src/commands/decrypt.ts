@@ -44,7 +44,7 @@ export function makeDecryptCommand(ctx: () => Context) {
     .description("decrypt an age file (binary or armored) with identities or a passphrase")
     .argument("[INPUT]", "file to decrypt; default or \"-\": standard input")
     .option("-i, --identity <FILE>", "identity file (AGE-SECRET-KEY-1…), an authority's included; repeatable", collect, [] as string[])
-    .option("-o, --output <OUTPUT>", "write to OUTPUT (atomically, only once the file authenticates); default: standard output")
+    .option("-o, --output <OUTPUT>", "write to OUTPUT: a regular file appears only once the whole file authenticates (FIFOs and devices: see below); default: standard output")
     .option("-f, --force", "overwrite OUTPUT if it exists")
     .addOption(misplaced("-r, --recipient <R>", "did you mean -i/--identity? decrypting needs a secret key file"))
     .addOption(misplaced("-R, --recipients-file <F>", "did you mean -i/--identity? decrypting needs a secret key file"))
@@ -56,9 +56,13 @@ Examples:
   $ doormat decrypt -i authority.key intercepted.age     # the escrow agent, or whoever has its key
   $ doormat decrypt notes.txt.age                        # passphrase files are detected
 
-Armored files are detected automatically. With -o, nothing is written unless the whole file
-authenticates; on standard output, only authenticated chunks are written, and a non-zero exit
-means the output is incomplete and must not be trusted.`)
+Armored files are detected automatically. With -o naming a regular file, nothing is written
+unless the whole file authenticates (a temporary file is renamed at the end). Standard output,
+a terminal, and -o naming an existing FIFO or device (/dev/stdout, a named pipe) are written
+as the file is decrypted, one authenticated 64 KiB chunk at a time: if a later chunk fails,
+the chunks before it have already gone out, and a non-zero exit means the output is
+incomplete and must not be trusted. On a terminal, plaintext whose first chunk has control
+characters is refused (force it with "-o -"). See docs/OUTPUT.md.`)
     .action(async (input, opts) => {
       const c = ctx();
       if (opts.armor) throw new CliError("-a/--armor is not a decrypt option", { hints: ["armored files are detected automatically"] });
