@@ -67,6 +67,8 @@ Docs: README.md, docs/FORMAT.md. npm package: keys-under-doormats.`);
   for (const make of [makeDemoCommand, makeKeygenCommand, makePubkeyCommand, makeEncryptCommand, makeDecryptCommand, makeInspectCommand, makeSelftestCommand]) {
     const sub = make(ctx) as unknown as Command;
     sub.copyInheritedSettings(program as unknown as Command);
+    // These check their own operands, to say what is missing (`decrypt alice.key msg.age`).
+    if (sub.name() === "encrypt" || sub.name() === "decrypt") sub.allowExcessArguments(true);
     program.addCommand(sub);
   }
   return program as unknown as Command;

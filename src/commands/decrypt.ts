@@ -16,7 +16,7 @@ import { loadIdentityFiles } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
 import { describeAgeError } from "../ui/age-errors.js";
 import type { Context } from "./context.js";
-import { checkPaths, collect, openOutput } from "./shared.js";
+import { checkOperands, checkOptionValues, checkPaths, collect, keyFileKind, openOutput } from "./shared.js";
 
 /** An identity that opens nothing and remembers the stanzas it was shown. */
 class HeaderPeek implements Identity {
@@ -63,12 +63,17 @@ as the file is decrypted, one authenticated 64 KiB chunk at a time: if a later c
 the chunks before it have already gone out, and a non-zero exit means the output is
 incomplete and must not be trusted. On a terminal, plaintext whose first chunk has control
 characters is refused (force it with "-o -"). See docs/OUTPUT.md.`)
-    .action(async (input, opts) => {
+    .action(async (input, opts, cmd) => {
       const c = ctx();
+      checkOptionValues("decrypt", [
+        ["-i/--identity", "identity file", opts.identity],
+        ["-o/--output", "output file", opts.output === undefined ? [] : [opts.output]],
+      ]);
+      checkOperands("decrypt", cmd.args);
       if (opts.armor) throw new CliError("-a/--armor is not a decrypt option", { hints: ["armored files are detected automatically"] });
       if (opts.passphrase) throw new CliError("-p/--passphrase is not a decrypt option", { hints: ["passphrase-encrypted files are detected automatically"] });
       await checkPaths(c, [{ path: input, what: "input" }, ...opts.identity.map((f) => ({ path: f, what: "identity file" }))], opts.output);
-      const loaded = await loadIdentityFiles(opts.identity, c.stdin);
+      const loaded = await loadIdentityFiles(opts.identity, c.stdin, { readPassphrase: (p) => c.readPassphrase(p) });
       const identities: Identity[] = loaded.flatMap((f) => f.identities);
 
       const chunks = openInput(input, c.stdin)[Symbol.asyncIterator]();
@@ -117,7 +122,19 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
       probe.push(r.value);
     }
   } catch (e) {
-    if (!(e instanceof NoMatchError)) throw describeAgeError(e, input);
+    if (e instanceof NoMatchError) {
+      /* the header is complete: go on */
+    } else {
+      const kind = e instanceof AgeError && e.kind === "header" && buffered.length > 0 ? keyFileKind(buffered[0] as Uint8Array) : null;
+      if (kind !== null) {
+        // `decrypt alice.key`: a key file where the file to decrypt belongs.
+        const name = input === undefined || input === "-" ? "standard input" : JSON.stringify(input);
+        throw new CliError(`${name} is ${kind === "identity" ? "an identity (secret key)" : "a recipients (public key)"} file, not an age file to decrypt`, {
+          hints: [kind === "identity" ? `to decrypt with it, give it with -i: doormat decrypt -i ${input ?? "KEYFILE"} FILE.age` : "decrypting needs the secret key file (-i), and the file to decrypt"],
+        });
+      }
+      throw describeAgeError(e, input);
+    }
   }
   const stanzas = peek.stanzas ?? [];
   // An existing output is refused before anyone types a passphrase.

@@ -9,9 +9,10 @@ import type { Pacing, RenderTarget } from "../ui/demo-render.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
 
-function parseIntOption(name: string) {
+function parseIntOption(name: string, range?: { min: number; max: number }) {
   return (v: string): number => {
-    if (!/^[0-9]+$/.test(v)) throw new CliError(`--${name} must be a whole number, not ${JSON.stringify(v)}`);
+    const allowed = range ? ` from ${range.min} to ${range.max}` : "";
+    if (!/^[0-9]+$/.test(v)) throw new CliError(`--${name} must be a whole number${allowed}, not ${JSON.stringify(v)}`);
     return Number(v);
   };
 }
@@ -34,7 +35,7 @@ export function makeDemoCommand(ctx: () => Context) {
     for (const o of s.options) {
       if (seen.has(o.name)) continue;
       seen.add(o.name);
-      cmd.addOption(new Option(`--${o.name} <N>`, `${s.name}: ${o.description} (default ${o.default})`).argParser(parseIntOption(o.name)));
+      cmd.addOption(new Option(`--${o.name} <N>`, `${s.name}: ${o.description} (default ${o.default})`).argParser(parseIntOption(o.name, o)));
     }
   }
   return cmd

@@ -14,7 +14,7 @@ import { openIfLarge, openInput, type Output } from "../io/files.js";
 import { loadRecipients } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
-import { checkPaths, collect, openOutput } from "./shared.js";
+import { checkOperands, checkOptionValues, checkPaths, collect, openOutput } from "./shared.js";
 
 export const SCRYPT_ESCROW_EXPLANATION = [
   "a passphrase file holds exactly one stanza (age requires an scrypt stanza to be alone),",
@@ -63,8 +63,21 @@ Examples:
 --escrow adds a "doormat.example/lawful-access" stanza: the authority can open the file, and
 so can anyone who ever obtains the authority's key. The intended recipients can still decrypt
 with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
-    .action(async (input, opts) => {
+    .action(async (input, opts, cmd) => {
       const c = ctx();
+      checkOptionValues("encrypt", [
+        ["-r/--recipient", "recipient", opts.recipient],
+        ["--escrow", "authority recipient", opts.escrow],
+        ["--escrow-covert", "authority recipient", opts.escrowCovert],
+        ["-R/--recipients-file", "recipients file", opts.recipientsFile],
+        ["--escrow-file", "escrow file", opts.escrowFile],
+        ["-o/--output", "output file", opts.output === undefined ? [] : [opts.output]],
+      ]);
+      // Recipient strings first: `-r ssh-ed25519 AAAA…` unquoted leaves an extra operand.
+      await loadRecipients(opts.recipient, [], c.stdin);
+      await loadRecipients(opts.escrow, [], c.stdin, "--escrow");
+      await loadRecipients(opts.escrowCovert, [], c.stdin, "--escrow-covert");
+      checkOperands("encrypt", cmd.args);
       if (opts.identity !== undefined) {
         throw new CliError("-i/--identity is for decrypting", { hints: ["to decrypt, use \"doormat decrypt -i FILE\"; to encrypt to your own key, use -r with \"doormat pubkey FILE\""] });
       }

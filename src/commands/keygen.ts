@@ -72,7 +72,7 @@ Examples:
       const c = ctx();
       // The recipients must not be appended to the key file itself (`pubkey k.key >> k.key`).
       await checkPaths(c, [{ path: file, what: "identity file" }], undefined);
-      const loaded = await loadIdentityFiles([file ?? "-"], c.stdin);
+      const loaded = await loadIdentityFiles([file ?? "-"], c.stdin, { command: "pubkey", readPassphrase: (p) => c.readPassphrase(p) });
       const lines = loaded.flatMap((f) => f.publicKeys.map((k) => encodeRecipient(k)));
       await writeTo(c.stdout, new TextEncoder().encode(lines.join("\n") + "\n"));
     });

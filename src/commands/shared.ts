@@ -4,6 +4,7 @@
  * @module
  */
 import { fileOutput, regularFileId, stdoutOutput, type FileId, type Output } from "../io/files.js";
+import * as fs from "node:fs";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
 
@@ -57,4 +58,68 @@ export async function checkPaths(c: Context, reads: readonly ReadFile[], output:
 export async function openOutput(c: Context, output: string | undefined, force: boolean): Promise<Output> {
   if (output === undefined || output === "-") return stdoutOutput(c.stdout);
   return fileOutput(output, force, c.umask);
+}
+
+/**
+ * An option whose value looks like another option: commander took the next flag as the value
+ * (`encrypt -r -o out.age msg.txt` makes "-o" the recipient). Say which value is missing.
+ * @param values - [flag as shown, what its value is, the values given]
+ * @throws CliError naming the option whose value is missing
+ */
+export function checkOptionValues(command: string, values: ReadonlyArray<readonly [string, string, readonly string[]]>): void {
+  for (const [flag, what, given] of values) {
+    const v = given.find((x) => /^-[A-Za-z-]/.test(x));
+    if (v === undefined) continue;
+    throw new CliError(`${/^[aeiou]/.test(what) ? "an" : "a"} ${what} is missing after ${flag}: ${JSON.stringify(v)} was taken as the ${what}`, {
+      hints: [`put the ${what} right after ${flag.split("/")[0] as string}, e.g. "doormat ${command} ${flag.split("/")[0] as string} ${what === "recipient" || what === "authority recipient" ? "age1…" : "FILE"} …"`],
+    });
+  }
+}
+
+/** Whether the start of a file looks like an age key file: secret keys, or recipients only. */
+export function keyFileKind(head: Uint8Array): "identity" | "recipients" | null {
+  const t = Buffer.from(head.subarray(0, 4096)).toString("latin1");
+  if (/^\s*AGE-SECRET-KEY-1/im.test(t)) return "identity";
+  if (/^\s*age1[02-9ac-hj-np-z]{50,}\s*$/m.test(t) && !/^age-encryption\.org\//.test(t)) return "recipients";
+  return null;
+}
+
+/** The first bytes of a file (up to 4 KiB), or null if it cannot be read. */
+export function fileHead(file: string): Uint8Array | null {
+  try {
+    const fd = fs.openSync(file, "r");
+    try {
+      const buf = Buffer.alloc(4096);
+      return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * More operands than the command takes (commander is told to allow them, so that the message
+ * can say what is missing). `decrypt alice.key msg.age`: the first is a key file, -i is missing.
+ * @throws CliError if there is more than one operand
+ */
+export function checkOperands(command: "encrypt" | "decrypt", operands: readonly string[]): void {
+  if (operands.length <= 1) return;
+  const [first, second] = operands as [string, string];
+  const kind = keyFileKind(fileHead(first) ?? new Uint8Array(0));
+  if (command === "decrypt" && kind === "identity") {
+    throw new CliError(`-i is missing: ${JSON.stringify(first)} is a key file, not a file to decrypt`, {
+      hints: [`give identity files with -i: doormat decrypt -i ${first} ${second}`],
+    });
+  }
+  if (command === "encrypt" && kind !== null) {
+    const opt = kind === "identity" ? null : "-R";
+    throw new CliError(`too many arguments: ${JSON.stringify(first)} is a key file, not a file to encrypt`, {
+      hints: [opt === null ? `encrypt to its public key: doormat encrypt -r "$(doormat pubkey ${first})" ${second}` : `give recipients files with -R: doormat encrypt -R ${first} ${second}`],
+    });
+  }
+  throw new CliError(`too many arguments: ${command} takes one INPUT file, and was given ${operands.length}`, {
+    hints: [command === "encrypt" ? "encrypt one file at a time, or several as one archive: tar c FILES | doormat encrypt …" : "decrypt one file at a time"],
+  });
 }
