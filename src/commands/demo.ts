@@ -9,10 +9,11 @@ import type { Pacing, RenderTarget } from "../ui/demo-render.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
 
-function parseIntOption(name: string, range?: { min: number; max: number }) {
+function parseIntOption(name: string, range?: { min: number; max: number; default: number }) {
   return (v: string): number => {
     const allowed = range ? ` from ${range.min} to ${range.max}` : "";
-    if (!/^[0-9]+$/.test(v)) throw new CliError(`--${name} must be a whole number${allowed}, not ${JSON.stringify(v)}`);
+    const hints = range ? [`the default is ${range.default}; "doormat demo --help" lists the options`] : [];
+    if (!/^[0-9]+$/.test(v)) throw new CliError(`--${name} must be a whole number${allowed}, not ${JSON.stringify(v)}`, { hints });
     return Number(v);
   };
 }

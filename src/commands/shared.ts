@@ -106,17 +106,23 @@ export function fileHead(file: string): Uint8Array | null {
  */
 export function checkOperands(command: "encrypt" | "decrypt", operands: readonly string[]): void {
   if (operands.length <= 1) return;
-  const [first, second] = operands as [string, string];
-  const kind = keyFileKind(fileHead(first) ?? new Uint8Array(0));
+  // The operand that is a key file, if one is (any position), and the rest.
+  let keyAt = -1;
+  let kind: ReturnType<typeof keyFileKind> = null;
+  for (let i = 0; i < operands.length && kind === null; i++) {
+    kind = keyFileKind(fileHead(operands[i] as string) ?? new Uint8Array(0));
+    if (kind !== null) keyAt = i;
+  }
+  const key = operands[keyAt] as string;
+  const rest = operands.filter((_o, i) => i !== keyAt).join(" ");
   if (command === "decrypt" && kind === "identity") {
-    throw new CliError(`-i is missing: ${JSON.stringify(first)} is a key file, not a file to decrypt`, {
-      hints: [`give identity files with -i: doormat decrypt -i ${first} ${second}`],
+    throw new CliError(`-i is missing: ${JSON.stringify(key)} is a key file, not a file to decrypt`, {
+      hints: [`give identity files with -i: doormat decrypt -i ${key} ${rest}`],
     });
   }
   if (command === "encrypt" && kind !== null) {
-    const opt = kind === "identity" ? null : "-R";
-    throw new CliError(`too many arguments: ${JSON.stringify(first)} is a key file, not a file to encrypt`, {
-      hints: [opt === null ? `encrypt to its public key: doormat encrypt -r "$(doormat pubkey ${first})" ${second}` : `give recipients files with -R: doormat encrypt -R ${first} ${second}`],
+    throw new CliError(`too many arguments: ${JSON.stringify(key)} is a key file, not a file to encrypt`, {
+      hints: [kind === "identity" ? `encrypt to its public key: doormat encrypt -r "$(doormat pubkey ${key})" ${rest}` : `give recipients files with -R: doormat encrypt -R ${key} ${rest}`],
     });
   }
   throw new CliError(`too many arguments: ${command} takes one INPUT file, and was given ${operands.length}`, {

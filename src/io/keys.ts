@@ -241,7 +241,7 @@ function fileHint(s: string, flag: string): string | null {
   }
   const q = JSON.stringify(s);
   if (/AGE-SECRET-KEY-1/i.test(head)) {
-    return `${q} is a secret key file: give its public key, ${flag.split("/").pop() as string} "$(doormat pubkey ${s})"${fileFlag ? `, or a file of public keys with ${fileFlag}` : ""}`;
+    return `${q} is a secret key file: give its public key, ${flag.split("/")[0] as string} "$(doormat pubkey ${s})"${fileFlag ? `, or a file of public keys with ${fileFlag}` : ""}`;
   }
   return fileFlag ? `${q} is a file: to read recipients from a file, use ${fileFlag} ${s}` : `${q} is a file; ${flag} takes an age1… recipient, and has no file form`;
 }
@@ -274,7 +274,7 @@ export async function loadRecipients(strings: readonly string[], files: readonly
     const what = flag === "--escrow" ? "escrow file" : "recipients file";
     if (f !== "-" && !fs.existsSync(f) && keyStringKind(f) === "recipient") {
       throw new CliError(`${FILE_FLAG[flag] ?? flag} takes a file's name, but was given a recipient itself`, {
-        hints: [`to give a recipient directly, use ${flag.split("/").pop() as string} ${f.length > 20 ? f.slice(0, 20) + "…" : f}`],
+        hints: [`to give a recipient directly, use ${flag.split("/")[0] as string} ${f.length > 20 ? f.slice(0, 20) + "…" : f}`],
       });
     }
     const text = keyFileText(await readKeyFileBytes(f, what, stdin), what, quoteName(f));
