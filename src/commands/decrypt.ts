@@ -55,6 +55,7 @@ Examples:
   $ doormat decrypt -i alice.key -o secret.txt secret.age
   $ doormat decrypt -i authority.key intercepted.age     # the escrow agent, or whoever has its key
   $ doormat decrypt notes.txt.age                        # passphrase files are detected
+  $ doormat decrypt -i alice.key.age msg.age             # a key file protected by "age -p": asks its passphrase
 
 Armored files are detected automatically. With -o naming a regular file, nothing is written
 unless the whole file authenticates (a temporary file is renamed at the end). Standard output,
