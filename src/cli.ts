@@ -36,12 +36,7 @@ export function createProgram(deps: Deps): Command {
     .configureOutput({
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
-      // Commander's own errors ("error: unknown option …") get our prefix.
-      outputError: (s, write) => {
-        let text = s.replace(/^error: /, "doormat: error: ").replace(/\n\(Did you mean (.*)\?\)/, "\ndoormat: hint: did you mean $1?");
-        if (!text.includes("hint:")) text = text.trimEnd() + "\ndoormat: hint: see \"doormat --help\" (or \"doormat COMMAND --help\")\n";
-        write(text);
-      },
+      outputError: outputErrorFor("doormat"),
     })
     .addHelpText("after", `
 Examples:
@@ -66,12 +61,32 @@ Docs: README.md, docs/FORMAT.md. npm package: keys-under-doormats.`);
   };
   for (const make of [makeDemoCommand, makeKeygenCommand, makePubkeyCommand, makeEncryptCommand, makeDecryptCommand, makeInspectCommand, makeSelftestCommand]) {
     const sub = make(ctx) as unknown as Command;
-    sub.copyInheritedSettings(program as unknown as Command);
+    inheritSettings(sub, program as unknown as Command);
     // These check their own operands, to say what is missing (`decrypt alice.key msg.age`).
     if (sub.name() === "encrypt" || sub.name() === "decrypt") sub.allowExcessArguments(true);
     program.addCommand(sub);
   }
   return program as unknown as Command;
+}
+
+/**
+ * Give a subcommand, and its own subcommands (`demo leak`), the program's settings: output,
+ * exit override, help option. Commander copies them only for commands made with `.command()`.
+ */
+function inheritSettings(cmd: Command, parent: Command, path = `doormat ${cmd.name()}`): void {
+  cmd.copyInheritedSettings(parent);
+  cmd.configureOutput({ ...parent.configureOutput(), outputError: outputErrorFor(path) });
+  for (const sub of cmd.commands) inheritSettings(sub as unknown as Command, cmd, `${path} ${sub.name()}`);
+}
+
+/** Commander's own errors ("error: unknown option …") get our prefix and a hint to the right help. */
+function outputErrorFor(path: string): (s: string, write: (s: string) => void) => void {
+  return (s, write) => {
+    let text = s.replace(/^error: /, "doormat: error: ").replace(/\n\(Did you mean (.*)\?\)/, "\ndoormat: hint: did you mean $1?");
+    const help = path === "doormat" ? `"doormat --help" (or "doormat COMMAND --help")` : `"${path} --help"`;
+    if (!text.includes("hint:")) text = text.trimEnd() + `\ndoormat: hint: see ${help}\n`;
+    write(text);
+  };
 }
 
 /** The real world, for the installed command. */

@@ -91,7 +91,31 @@ describe("demo leak --json", () => {
       expect(r.stderr).toMatch(/^doormat: error: /);
     }
     const r = await doormat(["demo", "nosuch"]);
-    expect(r.stderr).toContain("unknown demo");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("unknown demo \"nosuch\"");
+    const extra = await doormat(["demo", "leak", "extra"]);
+    expect(extra.code).toBe(1);
+    expect(extra.stderr).toContain("takes no arguments");
+    // Errors name the allowed range and point to this scenario's help.
+    const negative = await doormat(["demo", "leak", "--messages", "-5"]);
+    expect(negative.stderr).toContain("--messages must be a whole number from 1 to 500000");
+    expect(negative.stderr).toContain('hint: see "doormat demo leak --help"');
+    const foreign = await doormat(["demo", "leak", "--no-such-flag"]);
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toContain('see "doormat demo leak --help"');
+  });
+
+  it("shows its own options, defaults and scenes in `demo leak --help`", async () => {
+    const r = await doormat(["demo", "leak", "--help"]);
+    expect(r.code).toBe(0);
+    const text = r.stdout.toString("utf8");
+    expect(text).toMatch(/--users <N>\s+number of users \(2 to 100000; default 1000\)/);
+    expect(text).toContain("Scenes:\n  1. A key under the doormat");
+    expect(text).toContain("6. Aftermath");
+    const top = (await doormat(["demo", "--help"])).stdout.toString("utf8");
+    expect(top).toContain("leak [options]");
+    expect(top).not.toMatch(/^\s+--users <N>/m); // options are per scenario
+    expect((await doormat(["demo", "--list"])).stdout.toString("utf8")).toMatch(/^leak\s+two services/);
   });
 
   it("renders a show without a terminal: no escapes, no pauses, 80 columns", async () => {

@@ -1,7 +1,8 @@
 /**
  * The demo catalogue: each scenario's name, options and a loader for its code, so that
- * `doormat --help` and other commands never load the scenarios. A new scenario is one file in
- * scenarios/ (exporting `run`) plus one entry here.
+ * `doormat --help`, `doormat demo NAME --help` and other commands never load the scenarios. A new
+ * scenario is one file in scenarios/ (exporting `run`) plus one entry here; its options are its
+ * own (`doormat demo NAME --help` lists them, and no other scenario accepts them).
  *
  * @module
  */
@@ -15,10 +16,17 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     summary: "two services (end-to-end vs lawful access), an intercepted archive, one leaked key",
     options: [
       // The archive lives in memory (~1.5 KB per message): the caps keep it far below a laptop's RAM.
-      { name: "users", description: "number of users", default: 1000, min: 2, max: 100_000 },
-      { name: "messages", description: "messages sent on each service", default: 5000, min: 1, max: 500_000 },
-      { name: "authorities", description: "escrow authorities (the 2019 letter had three)", default: 3, min: 1, max: 5 },
+      { kind: "int", name: "users", description: "number of users", default: 1000, min: 2, max: 100_000 },
+      { kind: "int", name: "messages", description: "messages sent on each service", default: 5000, min: 1, max: 500_000 },
+      { kind: "int", name: "authorities", description: "escrow authorities (the 2019 letter had three)", default: 3, min: 1, max: 5 },
     ],
+    scenes: ["A key under the doormat", "Two services, one interceptor", "Lawful access, as designed", "The leak", "Everything opens at once", "Aftermath"],
+    examples: [
+      "doormat demo leak --users 200 --messages 1000 --step",
+      "doormat demo leak --seed 42 --json | jq 'select(.type==\"summary\").metrics'",
+      "doormat demo leak --seed 42 --users 20 --messages 50 --out world/",
+    ],
+    writesWorld: true,
     load: async () => (await import("./scenarios/leak.js")).run,
   },
 ];
