@@ -48,7 +48,7 @@ export function parseVector(name: string, raw: Uint8Array): Vector {
 
 /**
  * All C2SP CCTV age vectors, from the `cctv-age` dev dependency (npm, by the age authors: one
- * export per file of CCTV's age/testdata, name to bytes). Seven are zlib-compressed; {@link parseVector}
+ * export per file of CCTV's age/testdata, name to bytes). 22 of them are zlib-compressed; {@link parseVector}
  * inflates them with node:zlib.
  */
 export function loadVectors(): Vector[] {

@@ -216,6 +216,11 @@ export function decodeAnyRecipient(s: string): Uint8Array {
   return s.startsWith("age1pq1") ? decodePqRecipient(s) : decodeRecipient(s);
 }
 
+/** Encode a public key as a recipient string by its size: 32 bytes `age1…`, 1216 bytes `age1pq1…`. */
+export function encodeAnyRecipient(publicKey: Uint8Array): string {
+  return publicKey.length === PQ_PUBLIC_KEY_SIZE ? encodePqRecipient(publicKey) : encodeRecipient(publicKey);
+}
+
 /**
  * The 1216-byte public key of a 32-byte seed.
  * @throws Error if the X-Wing module is not loaded yet
