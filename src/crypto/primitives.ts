@@ -274,3 +274,97 @@ export const primitives: Primitives = nodePrimitives;
 export async function loadBackends(): Promise<readonly Primitives[]> {
   return [nodePrimitives, await loadNoblePrimitives()];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Post-quantum: the X-Wing KEM (MLKEM768-X25519). noble only.
+//
+// Node 20 has no ML-KEM (anchors-2026-11 §1.7), so the two-backend rule cannot apply:
+// `@noble/post-quantum`'s `ml_kem768_x25519` is used everywhere, pinned by X-Wing's published
+// vectors and the CCTV age hybrid vectors (src/crypto/recipients/mlkem768x25519.ts). Its module
+// costs ~100 ms to load, so it is loaded on demand: call {@link loadXWing} once (the CLI does
+// when it meets a post-quantum key), then {@link xwing} is synchronous.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * X-Wing (draft-connolly-cfrg-xwing-kem; "MLKEM768-X25519", HPKE KEM 0x647a in
+ * draft-ietf-hpke-pq-03): ML-KEM-768 and X25519 combined with SHA3-256.
+ */
+export interface XWing {
+  /** Encapsulation key of a 32-byte seed: ML-KEM-768 ek (1184 bytes) ‖ X25519 public key (32) = 1216 bytes. */
+  publicKey(seed: Uint8Array): Uint8Array;
+  /**
+   * Encapsulate to a 1216-byte encapsulation key.
+   * @param randomness - 64 bytes: 32 for ML-KEM-768 encapsulation, 32 for the X25519 ephemeral key
+   * @returns the 32-byte shared secret and `enc` = ct_ML-KEM (1088) ‖ ct_X25519 (32) = 1120 bytes
+   * @throws LowOrderPointError if the X25519 half of the key is a low-order point
+   * @throws RangeError if the key has the wrong length or an invalid ML-KEM-768 part
+   */
+  encapsulate(publicKey: Uint8Array, randomness: Uint8Array): { sharedSecret: Uint8Array; enc: Uint8Array };
+  /**
+   * Decapsulate a 1120-byte `enc` with a 32-byte seed. A corrupted ML-KEM ciphertext yields a
+   * different (implicitly rejected) secret, never an error.
+   * @throws LowOrderPointError if the X25519 half of `enc` is a low-order point
+   * @throws RangeError on wrong lengths
+   */
+  decapsulate(seed: Uint8Array, enc: Uint8Array): Uint8Array;
+}
+
+let xwingImpl: XWing | undefined;
+let xwingLoading: Promise<XWing> | undefined;
+
+/** Load `@noble/post-quantum`'s X-Wing (once). */
+export function loadXWing(): Promise<XWing> {
+  xwingLoading ??= import("@noble/post-quantum/hybrid.js").then(({ ml_kem768_x25519: kem }) => {
+    const impl: XWing = {
+      publicKey(seed) {
+        checkLength(seed, 32, "X-Wing seed");
+        return kem.getPublicKey(seed);
+      },
+      encapsulate(publicKey, randomness) {
+        checkLength(publicKey, 1216, "X-Wing encapsulation key");
+        checkLength(randomness, 64, "X-Wing encapsulation randomness");
+        try {
+          const { sharedSecret, cipherText } = kem.encapsulate(publicKey, randomness);
+          return { sharedSecret, enc: cipherText };
+        } catch {
+          if (isLowOrderX25519(publicKey.subarray(1184))) throw new LowOrderPointError();
+          throw new RangeError("invalid X-Wing encapsulation key (the ML-KEM-768 part is not canonical)");
+        }
+      },
+      decapsulate(seed, enc) {
+        checkLength(seed, 32, "X-Wing seed");
+        checkLength(enc, 1120, "X-Wing ciphertext");
+        try {
+          return kem.decapsulate(enc, seed);
+        } catch {
+          // With lengths checked, only X25519 throws: an all-zero shared secret (low-order point).
+          throw new LowOrderPointError();
+        }
+      },
+    };
+    xwingImpl = impl;
+    return impl;
+  });
+  return xwingLoading;
+}
+
+/** Whether `point` is low-order: a clamped scalar (a multiple of 8) sends it to zero. */
+function isLowOrderX25519(point: Uint8Array): boolean {
+  try {
+    nodePrimitives.x25519(LOW_ORDER_PROBE, point);
+    return false;
+  } catch (e) {
+    if (e instanceof LowOrderPointError) return true;
+    throw e;
+  }
+}
+const LOW_ORDER_PROBE = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+
+/**
+ * The loaded X-Wing KEM.
+ * @throws Error if {@link loadXWing} has not completed yet
+ */
+export function xwing(): XWing {
+  if (xwingImpl === undefined) throw new Error("post-quantum support is not loaded: await loadXWing() (or loadPostQuantum()) first");
+  return xwingImpl;
+}
