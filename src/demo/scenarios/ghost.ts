@@ -192,6 +192,7 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
   yield { type: "step", text: `Alice's phone, before: ${groups(aliceBefore)}` };
   yield { type: "step", text: `Alice's phone, after: ${groups(aliceAfter)}` };
   yield { type: "step", text: `Bob's phone: ${groups(bobSees)}` };
+  yield { type: "narration", text: "Each phone puts the two people's 30-digit halves in sorted order, so both phones show the same 60 digits. Alice's own half is still there after the swap; the half computed from \"Bob's\" key is new." };
   const substitutedSignaturesOk = unsignedDevices(substituted).length === 0;
   const mitm: Sent = (() => {
     const plaintext = utf8("alice: call me on the other number");
@@ -336,7 +337,7 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
       { label: "owner's monitor", value: monitorDetected ? "caught" : "missed", tone: caughtTone(monitorDetected) },
       { label: "split view", value: splitViewDetected ? "caught" : "missed", tone: caughtTone(splitViewDetected) },
       { label: "intruder's ghost read", value: `${intruderRead} of ${LATER_MESSAGES}`, tone: "bad" },
-      { label: "checks hidden by silent clients", value: `${caught.length} caught it`, tone: "bad" },
+      { label: "checks that caught the intruder", value: `${caught.length} of ${checks.length}, all hidden`, tone: "bad" },
       { label: "time spent computing", value: `${seconds.toFixed(2)} s`, tone: "neutral" },
     ],
     metrics: {
