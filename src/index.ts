@@ -26,3 +26,7 @@ export type { Identity, Recipient } from "./crypto/recipients/types.js";
 export { X25519Identity, X25519Recipient } from "./crypto/recipients/x25519.js";
 export { ScryptIdentity, ScryptRecipient } from "./crypto/recipients/scrypt.js";
 export { AuthorityIdentity, CovertEscrowRecipient, ESCROW_TYPE, EscrowRecipient } from "./crypto/recipients/escrow.js";
+// Issue 10: Signal safety numbers and the key-transparency log (docs/PROTOCOLS.md).
+export { FingerprintError, SAFETY_NUMBER_ITERATIONS, formatSafetyNumber, safetyNumber, scannedMatches, serializeIdentityKey, type SafetyNumber } from "./crypto/signal/fingerprint.js";
+export { consistencyProof, inclusionProof, leafHash, rootHash, verifyConsistency, verifyInclusion } from "./crypto/transparency/merkle.js";
+export { signTreeHead, verifyTreeHead, type SignedTreeHead } from "./crypto/transparency/sth.js";
