@@ -147,9 +147,17 @@ export function safetyNumber(inputs: SafetyNumberInputs, p: Primitives = primiti
   const iterations = inputs.iterations ?? SAFETY_NUMBER_ITERATIONS;
   const local = fingerprintHash(inputs.localId, inputs.localKey, iterations, p);
   const remote = fingerprintHash(inputs.remoteId, inputs.remoteKey, iterations, p);
+  return safetyNumberFromHashes(local, remote, inputs.version);
+}
+
+/**
+ * A safety number from the two parties' {@link fingerprintHash} outputs (for a caller that
+ * keeps each party's hash, e.g. a phone that shows one person's number in many chats).
+ */
+export function safetyNumberFromHashes(localHash: Uint8Array, remoteHash: Uint8Array, version: number = SCANNABLE_VERSION): SafetyNumber {
   return {
-    display: combineDisplay(displayDigits(local), displayDigits(remote)),
-    scannable: scannableEncoding(inputs.version ?? SCANNABLE_VERSION, local, remote),
+    display: combineDisplay(displayDigits(localHash), displayDigits(remoteHash)),
+    scannable: scannableEncoding(version, localHash, remoteHash),
   };
 }
 

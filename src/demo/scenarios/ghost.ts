@@ -10,12 +10,12 @@
  *
  * @module
  */
-import { equalBytes, fromUtf8, utf8 } from "../../crypto/bytes.js";
+import { equalBytes, fromUtf8, toHex, utf8 } from "../../crypto/bytes.js";
 import { generateKeyPair } from "../../crypto/keys.js";
 import { primitives } from "../../crypto/primitives.js";
 import type { RandomSource } from "../../crypto/random.js";
 import { X25519Identity } from "../../crypto/recipients/x25519.js";
-import { formatSafetyNumber, safetyNumber, scannedMatches, serializeIdentityKey, type SafetyNumber } from "../../crypto/signal/fingerprint.js";
+import { fingerprintHash, formatSafetyNumber, safetyNumberFromHashes, scannedMatches, serializeIdentityKey, type SafetyNumber } from "../../crypto/signal/fingerprint.js";
 import {
   KeyDirectory, headsConsistent, lookupInLog, monitorOwnEntries, signDeviceKey, unsignedDevices, type DeviceKey, type KeyBundle, type Lookup,
 } from "../../crypto/transparency/directory.js";
@@ -181,14 +181,24 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
   // ── Scene 3 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 3, title: "Safety numbers" };
   yield { type: "narration", text: "The ghost's other form: the provider hands Alice an identity key of its own as Bob's, with a device key that this fake identity signed, so every device signature checks out. But Signal's safety number is computed from both identity keys: 5,200 rounds of SHA-512 for each person, 60 digits." };
-  const idOf = (a: { name: string }): Uint8Array => utf8(a.name);
+  // Each person's half (5,200 SHA-512 rounds) is computed once per identity key a phone sees,
+  // as a phone would; the numbers below combine those halves.
+  const halves = new Map<string, Uint8Array>();
+  const half = (name: string, identityKey: Uint8Array): Uint8Array => {
+    const k = `${name}:${toHex(identityKey)}`;
+    let h = halves.get(k);
+    if (h === undefined) halves.set(k, (h = fingerprintHash(utf8(name), serializeIdentityKey(identityKey))));
+    return h;
+  };
+  const numberOf = (local: { name: string; key: Uint8Array }, remote: { name: string; key: Uint8Array }): SafetyNumber =>
+    safetyNumberFromHashes(half(local.name, local.key), half(remote.name, remote.key));
   const fakeBobSeed = random(32);
   const fakeBobKey = primitives.ed25519PublicKey(fakeBobSeed);
   const substitute = makeGhostDevice("bob", "phone", fakeBobSeed, random);
   const substituted: KeyBundle = { account: "bob", identityKey: fakeBobKey, devices: [substitute.signed] };
-  const aliceBefore = safetyNumber({ localId: idOf(alice), localKey: serializeIdentityKey(alice.identityKey), remoteId: idOf(bob), remoteKey: serializeIdentityKey(bob.identityKey) });
-  const aliceAfter = safetyNumber({ localId: idOf(alice), localKey: serializeIdentityKey(alice.identityKey), remoteId: idOf(bob), remoteKey: serializeIdentityKey(substituted.identityKey) });
-  const bobSees = safetyNumber({ localId: idOf(bob), localKey: serializeIdentityKey(bob.identityKey), remoteId: idOf(alice), remoteKey: serializeIdentityKey(alice.identityKey) });
+  const aliceBefore = numberOf({ name: "alice", key: alice.identityKey }, { name: "bob", key: bob.identityKey });
+  const aliceAfter = numberOf({ name: "alice", key: alice.identityKey }, { name: "bob", key: substituted.identityKey });
+  const bobSees = numberOf({ name: "bob", key: bob.identityKey }, { name: "alice", key: alice.identityKey });
   yield { type: "step", text: `Alice's phone, before: ${groups(aliceBefore)}` };
   yield { type: "step", text: `Alice's phone, after: ${groups(aliceAfter)}` };
   yield { type: "step", text: `Bob's phone: ${groups(bobSees)}` };
@@ -293,8 +303,8 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
   const bobServed: Lookup = provider.lookup("bob");
   // The silent client still runs every check (the results are computed here), then hides them.
   const checks: { name: string; caught: boolean }[] = [];
-  const bobNumberNow = safetyNumber({ localId: idOf(bob), localKey: serializeIdentityKey(bob.identityKey), remoteId: idOf(alice), remoteKey: serializeIdentityKey(aliceServed.bundle.identityKey) });
-  const aliceNumberNow = safetyNumber({ localId: idOf(alice), localKey: serializeIdentityKey(alice.identityKey), remoteId: idOf(bob), remoteKey: serializeIdentityKey(bobServed.bundle.identityKey) });
+  const bobNumberNow = numberOf({ name: "bob", key: bob.identityKey }, { name: "alice", key: aliceServed.bundle.identityKey });
+  const aliceNumberNow = numberOf({ name: "alice", key: alice.identityKey }, { name: "bob", key: bobServed.bundle.identityKey });
   checks.push({ name: "safety numbers", caught: bobNumberNow.display !== aliceNumberNow.display });
   checks.push({ name: "device signatures", caught: unsignedDevices(aliceServed.bundle).some((d) => equalBytes(d.publicKey, intruderGhost.signed.publicKey)) });
   checks.push({ name: "inclusion proof", caught: !lookupInLog(aliceServed, provider.logPublicKey).included });
