@@ -43,3 +43,8 @@ export {
 } from "./crypto/keys.js";
 export { MLKEM768X25519_TYPE, MlKem768X25519Identity, MlKem768X25519Recipient } from "./crypto/recipients/mlkem768x25519.js";
 export { CovertPqEscrowRecipient, ESCROW_PQ_TYPE, PqAuthorityIdentity, PqEscrowRecipient } from "./crypto/recipients/escrow.js";
+
+// Signal safety numbers and the key-transparency log (docs/PROTOCOLS.md).
+export { FingerprintError, SAFETY_NUMBER_ITERATIONS, formatSafetyNumber, safetyNumber, scannedMatches, serializeIdentityKey, type SafetyNumber } from "./crypto/signal/fingerprint.js";
+export { consistencyProof, inclusionProof, leafHash, rootHash, verifyConsistency, verifyInclusion } from "./crypto/transparency/merkle.js";
+export { signTreeHead, verifyTreeHead, type SignedTreeHead } from "./crypto/transparency/sth.js";

@@ -65,6 +65,32 @@ export interface Primitives {
   sha256(message: Uint8Array): Uint8Array;
   /** scrypt (RFC 7914) with r = 8, p = 1 unless given, N = 2^logN. */
   scrypt(password: Uint8Array, salt: Uint8Array, logN: number, dkLen: number, r?: number, p?: number): Uint8Array;
+
+  // ── SHA-512 and Ed25519 (issue 10: Signal safety numbers, signed tree heads) ──────────
+  /** SHA-512 (FIPS 180-4): the 64-byte digest of `message`. */
+  sha512(message: Uint8Array): Uint8Array;
+  /**
+   * Ed25519 public key (RFC 8032 §5.1.5).
+   * @param seed - the 32-byte secret key ("seed" in RFC 8032 terms)
+   * @returns the 32-byte encoded public key
+   * @throws RangeError if `seed` is not 32 bytes
+   */
+  ed25519PublicKey(seed: Uint8Array): Uint8Array;
+  /**
+   * Ed25519 signature (RFC 8032 §5.1.6), deterministic: the same seed and message always
+   * give the same signature.
+   * @param seed - the 32-byte secret key
+   * @returns the 64-byte signature R ‖ S
+   * @throws RangeError if `seed` is not 32 bytes
+   */
+  ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
+  /**
+   * Ed25519 verification (RFC 8032 §5.1.7). Never throws: a malformed key or signature (wrong
+   * length, not a point, S ≥ L) is simply not valid.
+   * @param publicKey - 32 bytes
+   * @param signature - 64 bytes
+   */
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 }
 
 function u8(buf: Buffer | ArrayBuffer): Uint8Array {
@@ -106,6 +132,14 @@ function nodeX25519(privateKey: nodeCrypto.KeyObject, point: Uint8Array): Uint8A
   }
   if (isAllZero(out)) throw new LowOrderPointError();
   return out;
+}
+
+// ── Ed25519 on node:crypto (issue 10) ──────────────────────────────────────────────────
+
+/** An Ed25519 private key object from a 32-byte seed (JWK import, as for X25519 above). */
+function nodeEd25519PrivateKey(seed: Uint8Array): nodeCrypto.KeyObject {
+  if (seed.length !== 32) throw new RangeError("Ed25519 secret key must be 32 bytes");
+  return nodeCrypto.createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", d: Buffer.from(seed).toString("base64url"), x: "" }, format: "jwk" });
 }
 
 export const nodePrimitives: Primitives = {
@@ -182,6 +216,28 @@ export const nodePrimitives: Primitives = {
     const N = 2 ** logN;
     return u8(nodeCrypto.scryptSync(password, salt, dkLen, { N, r, p, maxmem: 128 * r * N + 32 * 1024 * 1024 }));
   },
+  // ── SHA-512 and Ed25519 (issue 10) ──
+  sha512(message) {
+    // One-shot crypto.hash (Node >= 20.12): measured 7x faster than createHash for the short
+    // inputs of a safety number's 5,200 rounds (1.7 us against 12.7 us per call here).
+    return u8(nodeCrypto.hash("sha512", message, "buffer"));
+  },
+  ed25519PublicKey(seed) {
+    const jwk = nodeCrypto.createPublicKey(nodeEd25519PrivateKey(seed)).export({ format: "jwk" });
+    return u8(Buffer.from(jwk.x as string, "base64url"));
+  },
+  ed25519Sign(seed, message) {
+    return u8(nodeCrypto.sign(null, message, nodeEd25519PrivateKey(seed)));
+  },
+  ed25519Verify(publicKey, message, signature) {
+    if (publicKey.length !== 32 || signature.length !== 64) return false;
+    try {
+      const key = nodeCrypto.createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
+      return nodeCrypto.verify(null, message, key, signature);
+    } catch {
+      return false; // a public key that does not decode to a point
+    }
+  },
 };
 
 function checkLength(bytes: Uint8Array, n: number, what: string): void {
@@ -205,6 +261,8 @@ export function loadNoblePrimitives(): Promise<Primitives> {
       import("@noble/hashes/sha2.js"),
       import("@noble/hashes/scrypt.js"),
     ]);
+    // SHA-512 and Ed25519 (issue 10).
+    const [{ ed25519 }, { sha512 }] = await Promise.all([import("@noble/curves/ed25519.js"), import("@noble/hashes/sha2.js")]);
     const impl: Primitives = {
       name: "noble",
       x25519(scalar, point) {
@@ -260,6 +318,27 @@ export function loadNoblePrimitives(): Promise<Primitives> {
       scrypt(password, salt, logN, dkLen, r = 8, p = 1) {
         const N = 2 ** logN;
         return scrypt(password, salt, { N, r, p, dkLen, maxmem: 128 * r * N + 32 * 1024 * 1024 });
+      },
+      // ── SHA-512 and Ed25519 (issue 10) ──
+      sha512(message) {
+        return sha512(message);
+      },
+      ed25519PublicKey(seed) {
+        checkLength(seed, 32, "Ed25519 secret key");
+        return ed25519.getPublicKey(seed);
+      },
+      ed25519Sign(seed, message) {
+        checkLength(seed, 32, "Ed25519 secret key");
+        return ed25519.sign(message, seed);
+      },
+      ed25519Verify(publicKey, message, signature) {
+        if (publicKey.length !== 32 || signature.length !== 64) return false;
+        try {
+          // RFC 8032 decoding (not ZIP-215), which is what OpenSSL implements.
+          return ed25519.verify(signature, message, publicKey, { zip215: false });
+        } catch {
+          return false;
+        }
       },
     };
     return impl;
