@@ -12,6 +12,8 @@
  *   --startup-runs N      runs per start-up command; the median is kept (default 20)
  *   --json                print JSON on stdout instead of the tables
  *   --no-gnu-time         measure peak memory without /usr/bin/time (tests the fallback)
+ *   --pq-only             only the post-quantum section (mlkem768x25519: doormat and typage,
+ *                         1 KiB and 64 MiB; 1 KiB and 4 MiB with --quick)
  *
  * Progress goes to stderr; results go to stdout. Every decryption, and every ciphertext any
  * tool produced, is checked against the input's SHA-256; a mismatch aborts the run.
@@ -57,7 +59,7 @@ function parseSize(s) {
 }
 
 function parseArgs(argv) {
-  const o = { sizes: null, quick: false, runs: null, startupRuns: null, json: false, gnuTime: true };
+  const o = { sizes: null, quick: false, runs: null, startupRuns: null, json: false, gnuTime: true, pqOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -78,12 +80,14 @@ function parseArgs(argv) {
       case "--startup-runs": o.startupRuns = posInt(value(), "--startup-runs"); break;
       case "--json": o.json = true; break;
       case "--no-gnu-time": o.gnuTime = false; break;
+      case "--pq-only": o.pqOnly = true; break;
       case "-h": case "--help": usage(0); break;
       default: throw new Error(`unknown argument ${JSON.stringify(a)} (see --help)`);
     }
   }
   o.sizes ??= o.quick ? [1 * KiB, 4 * MiB, 16 * MiB] : [1 * KiB, 64 * MiB, 256 * MiB];
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
+  if (o.pqOnly) o.sizes = [];
   o.startupRuns ??= o.quick ? 5 : 20;
   return o;
 }
@@ -269,8 +273,8 @@ if (mode === "encrypt") {
   worker = new Encrypter();
   worker.addRecipient(key);
 } else {
-  const secret = (await readFile(key, "utf8")).split("\\n").map((l) => l.trim()).find((l) => l.startsWith("AGE-SECRET-KEY-1"));
-  if (!secret) throw new Error("no AGE-SECRET-KEY-1 in " + key);
+  const secret = (await readFile(key, "utf8")).split("\\n").map((l) => l.trim()).find((l) => /^AGE-SECRET-KEY-(PQ-)?1/.test(l));
+  if (!secret) throw new Error("no AGE-SECRET-KEY-1 or AGE-SECRET-KEY-PQ-1 in " + key);
   worker = new Decrypter();
   worker.addIdentity(secret);
 }
@@ -534,6 +538,99 @@ function startup(opts, env) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Post-quantum (mlkem768x25519): doormat beside typage, the two implementations that have it
+// (stock age here is 1.1.1, which has none). One doormat-made PQ key for both; both decrypt the
+// same doormat-made ciphertext; each tool's ciphertext is verified by decrypting it with the
+// OTHER tool. Sizes: 1 KiB (dominated by start-up and the ~100 ms X-Wing module load) and 64 MiB.
+
+async function postQuantum(opts, env) {
+  const sizes = opts.quick ? [KiB, 4 * MiB] : [KiB, 64 * MiB];
+  const keyFile = path.join(tmpDir, "pq.key");
+  capture(NODE, [DOORMAT, "keygen", "--pq", "-o", keyFile]);
+  const recipient = capture(NODE, [DOORMAT, "pubkey", keyFile]);
+  if (!recipient.startsWith("age1pq1")) throw new Error(`doormat pubkey of a --pq key is not age1pq1…: ${recipient.slice(0, 20)}…`);
+  const tools = [
+    {
+      id: "doormat",
+      name: `doormat ${env.doormatVersion}`,
+      encrypt: (input, output) => measure(NODE, [DOORMAT, "encrypt", "-r", recipient, "-o", output, input], { isNode: true }),
+      decrypt: (input, output) => measure(NODE, [DOORMAT, "decrypt", "-i", keyFile, "-o", output, input], { isNode: true }),
+      verifyArgs: (ct, out) => [env.typageScript, "decrypt", env.typageApi, keyFile, ct, out],
+    },
+    {
+      id: "typage",
+      name: `age-encryption ${env.typageVersion} (${env.typageApi})`,
+      encrypt: (input, output) => measure(NODE, [env.typageScript, "encrypt", env.typageApi, recipient, input, output], { isNode: true }),
+      decrypt: (input, output) => measure(NODE, [env.typageScript, "decrypt", env.typageApi, keyFile, input, output], { isNode: true }),
+      verifyArgs: (ct, out) => [DOORMAT, "decrypt", "-i", keyFile, "-o", out, ct],
+    },
+  ];
+  const results = [];
+  for (const size of sizes) {
+    const runs = runsFor(opts, size);
+    const file = path.join(tmpDir, `pq-input.${size}`);
+    const input = { file, sha256: await makeRandomFile(file, size) };
+    const ct = path.join(tmpDir, `pq-input.${size}.age`);
+    capture(NODE, [DOORMAT, "encrypt", "-r", recipient, "-o", ct, file]);
+    log(`\n== post-quantum ${fmtSize(size)} (${runs} run${runs > 1 ? "s" : ""} each, best kept)`);
+    for (const op of ["encrypt", "decrypt"]) {
+      const rows = new Map(tools.map((t) => [t.id, { times: [], rssKiB: [], rssApprox: false }]));
+      for (let r = 0; r < runs; r++) {
+        for (const t of tools) {
+          const out = path.join(tmpDir, `pq-out.${t.id}.${op}`);
+          fs.rmSync(out, { force: true });
+          const m = await t[op](op === "encrypt" ? input.file : ct, out);
+          let got;
+          if (op === "decrypt") {
+            got = await sha256File(out);
+          } else {
+            const check = path.join(tmpDir, "pq-verify.plain");
+            fs.rmSync(check, { force: true });
+            const v = spawnSync(NODE, t.verifyArgs(out, check), { encoding: "utf8" });
+            if (v.status !== 0) throw new Error(`VERIFY FAILED: the other implementation cannot decrypt ${t.name}'s post-quantum ${fmtSize(size)} ciphertext: ${v.stderr.trim()}`);
+            got = await sha256File(check);
+            fs.rmSync(check, { force: true });
+          }
+          if (got !== input.sha256) throw new Error(`VERIFY FAILED: ${t.name} post-quantum ${op} of ${fmtSize(size)} gave the wrong plaintext`);
+          fs.rmSync(out, { force: true });
+          const row = rows.get(t.id);
+          row.times.push(m.seconds);
+          row.rssKiB.push(m.rssKiB);
+          row.rssApprox ||= m.rssApprox;
+          log(`   ${op.padEnd(7)} ${t.id.padEnd(7)} run ${r + 1}: ${fmtSec(m.seconds)} s, ${m.rssApprox ? "≥" : ""}${fmtMiB(m.rssKiB)} MiB RSS  (verified)`);
+        }
+      }
+      const typageBest = Math.min(...rows.get("typage").times);
+      for (const t of tools) {
+        const row = rows.get(t.id);
+        const best = Math.min(...row.times);
+        const rss = row.rssKiB.some((x) => x != null) ? Math.max(...row.rssKiB.filter((x) => x != null)) : null;
+        results.push({
+          size: fmtSize(size), sizeBytes: size, op, tool: t.id, toolName: t.name, runs: row.times.length,
+          secondsAllRuns: row.times.map((x) => Number(x.toFixed(4))),
+          bestSeconds: Number(best.toFixed(4)),
+          mibPerSec: Number((size / MiB / best).toFixed(3)),
+          peakRssKiB: rss, peakRssApprox: row.rssApprox,
+          timeVsTypage: Number((best / typageBest).toFixed(3)),
+          verified: true,
+        });
+      }
+    }
+    fs.rmSync(file, { force: true });
+    fs.rmSync(ct, { force: true });
+  }
+  return results;
+}
+
+function renderPostQuantum(rows) {
+  return table(
+    ["Size", "Op", "Tool", "Best wall (s)", "MiB/s", "Peak RSS (MiB)", "Time vs typage", "Runs"],
+    rows.map((r) => [r.size, r.op, r.toolName, fmtSec(r.bestSeconds), sig3(r.mibPerSec), (r.peakRssApprox && r.peakRssKiB != null ? "≥" : "") + fmtMiB(r.peakRssKiB), fmtRatio(r.timeVsTypage), String(r.runs)]),
+    ["r", "l", "l", "r", "r", "r", "r", "r"],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // ESCROW BENCHMARK
 // Escrowed messages opened per second is measured by bench/escrow.mjs. It is run as
 // `node bench/escrow.mjs` from the repository root, with
@@ -586,6 +683,11 @@ function render(report) {
     `Load average (1/5/15 min) at start: ${m.loadAverageAtStart.join(" / ")}; at end: ${m.loadAverageAtEnd.join(" / ")}` +
       (Math.max(m.loadAverageAtStart[0], m.loadAverageAtEnd[0]) > m.cores / 2 ? " (busy machine: other work competed with the runs)" : ""),
   ];
+  const pq = report.postQuantum ? renderPostQuantum(report.postQuantum) : null;
+  const pqNote = "Post-quantum: one mlkem768x25519 key (doormat keygen --pq); both decrypt the same doormat-made file; each tool's ciphertext was verified by the other tool (stock age 1.1.1 has no post-quantum support).";
+  if (report.throughput === undefined) {
+    return `${machineLines.join("\n")}\n\nPost-quantum (mlkem768x25519) throughput\n${pq.plain}\n* ${pqNote}\n\n---------------- Markdown ----------------\n\n${machineLines.map((l) => `- ${l}`).join("\n")}\n\n### Post-quantum (mlkem768x25519)\n\n${pq.markdown}\n\n- ${pqNote}\n`;
+  }
   const tp = table(
     ["Size", "Op", "Tool", "Best wall (s)", "MiB/s", "Peak RSS (MiB)", "Time vs age", "RSS vs age", "Runs"],
     report.throughput.map((r) => [r.size, r.op, r.toolName, fmtSec(r.bestSeconds), sig3(r.mibPerSec), (r.peakRssApprox && r.peakRssKiB != null ? "≥" : "") + fmtMiB(r.peakRssKiB), fmtRatio(r.timeVsAge), fmtRatio(r.rssVsAge), String(r.runs)]),
@@ -619,6 +721,7 @@ function render(report) {
     "Escrowed messages opened per second",
     escText,
     "",
+    ...(pq ? ["Post-quantum (mlkem768x25519) throughput", pq.plain, `* ${pqNote}`, ""] : []),
     ...notes.map((n) => `* ${n}`),
   ].join("\n");
 
@@ -640,6 +743,7 @@ function render(report) {
     "### Escrowed messages opened per second",
     "",
     esc.available && esc.output !== undefined ? "```\n" + escText + "\n```" : escText,
+    ...(pq ? ["", "### Post-quantum (mlkem768x25519)", "", pq.markdown, "", `- ${pqNote}`] : []),
   ].join("\n");
 
   return `${plain}\n\n---------------- Markdown (for docs/PERFORMANCE.md) ----------------\n\n${md}\n`;
@@ -726,12 +830,19 @@ process.on("exit", () => { if (process.env.BENCH_RSS_FILE) writeFileSync(process
   const machine = machineInfo(env);
   log(`${machine.cpu}, ${machine.cores} cores; node ${machine.node}; age ${machine.age}; typage ${machine.typage} (${typageApi}); peak memory via ${memMethod}`);
 
+  if (opts.pqOnly) {
+    const report = { machine, config: { quick: opts.quick }, postQuantum: await postQuantum(opts, env) };
+    machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${render(report)}`);
+    return;
+  }
   const report = {
     machine,
     config: { sizes: opts.sizes.map(fmtSize), runs: Object.fromEntries(opts.sizes.map((s) => [fmtSize(s), runsFor(opts, s)])), startupRuns: opts.startupRuns, quick: opts.quick },
     throughput: await throughput(opts, env, tools),
     startup: startup(opts, env),
     escrow: escrow(opts),
+    postQuantum: await postQuantum(opts, env),
   };
   machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 

@@ -469,7 +469,8 @@ describe("key files", () => {
   it.each([
     ["a bogus recipient", "age1bogus", /invalid recipient/],
     ["an SSH key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHt", /SSH|invalid recipient/],
-    ["a post-quantum recipient", "age1pq1qqqqqqqqqqq", /not supported/],
+    ["a truncated post-quantum recipient", "age1pq1qqqqqqqqqqq", /invalid recipient.*post-quantum recipient is not valid Bech32/],
+    ["a tagged (hardware-key) recipient", "age1tag1qqqqqqqqqqq", /tagged \(hardware-key\) recipients are not supported/],
     ["an empty string", "", /invalid recipient|recipient/],
     ["a recipient with a broken checksum", "", /Bech32|checksum/],
   ] as Array<[string, string, RegExp]>)("-r: %s", async (name, value, re) => {

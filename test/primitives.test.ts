@@ -31,8 +31,12 @@ const GROUPS: Record<string, number> = {
   "HMAC-SHA-256 (RFC 4231)": 6,
   "SHA-256 (FIPS 180-4)": 3,
   "scrypt (RFC 7914)": 2,
+  "SHA-512 (FIPS 180-4)": 3,
+  "Ed25519 (RFC 8032)": 3,
+  "Signal safety number (libsignal)": 1,
+  "Merkle log (RFC 9162, CT vectors)": 3,
 };
-const EXPECTED_COUNT = 29;
+const EXPECTED_COUNT = 39;
 
 // Run once per backend at collection time so each vector is its own test below.
 const katResults: SelftestResult[] = backends.flatMap((b) => runKnownAnswerTests(b));
@@ -102,7 +106,13 @@ const corruptions: readonly {
   { what: "open skipping the tag check", corrupt: (p) => ({ open: unauthenticatedOpen(p) }), fails: isTamperTest },
   { what: "hkdf output", corrupt: (p) => ({ hkdf: (i, s, n, l) => flip(p.hkdf(i, s, n, l)) }), fails: (r) => r.group === "HKDF-SHA-256 (RFC 5869)" },
   { what: "hmac output", corrupt: (p) => ({ hmac: (k, m) => flip(p.hmac(k, m)) }), fails: (r) => r.group === "HMAC-SHA-256 (RFC 4231)" },
-  { what: "sha256 output", corrupt: (p) => ({ sha256: (m) => flip(p.sha256(m)) }), fails: (r) => r.group === "SHA-256 (FIPS 180-4)" },
+  // The Merkle log hashes with SHA-256 too, so its known answers must fail with it.
+  { what: "sha256 output", corrupt: (p) => ({ sha256: (m) => flip(p.sha256(m)) }), fails: (r) => r.group === "SHA-256 (FIPS 180-4)" || r.group === "Merkle log (RFC 9162, CT vectors)" },
+  // Issue 10: SHA-512 (also under the safety number) and Ed25519.
+  { what: "sha512 output", corrupt: (p) => ({ sha512: (m) => flip(p.sha512(m)) }), fails: (r) => r.group === "SHA-512 (FIPS 180-4)" || r.group === "Signal safety number (libsignal)" },
+  { what: "ed25519PublicKey output", corrupt: (p) => ({ ed25519PublicKey: (s) => flip(p.ed25519PublicKey(s)) }), fails: (r) => r.group === "Ed25519 (RFC 8032)" },
+  { what: "ed25519Sign output", corrupt: (p) => ({ ed25519Sign: (s, m) => flip(p.ed25519Sign(s, m)) }), fails: (r) => r.group === "Ed25519 (RFC 8032)" },
+  { what: "ed25519Verify accepting anything", corrupt: () => ({ ed25519Verify: () => true }), fails: (r) => r.group === "Ed25519 (RFC 8032)" },
   {
     what: "scrypt output",
     corrupt: (p) => ({ scrypt: (pw, s, logN, dkLen, r, par) => flip(p.scrypt(pw, s, logN, dkLen, r, par)) }),
@@ -131,7 +141,7 @@ describe("known-answer tests detect a wrong backend", () => {
     const boom = (): never => {
       throw new TypeError("boom");
     };
-    const throwing: Primitives = { name: "noble", x25519: boom, x25519Base: boom, x25519Key: boom, seal: boom, open: boom, sealInto: boom, openInto: boom, hkdf: boom, hmac: boom, sha256: boom, scrypt: boom };
+    const throwing: Primitives = { name: "noble", x25519: boom, x25519Base: boom, x25519Key: boom, seal: boom, open: boom, sealInto: boom, openInto: boom, hkdf: boom, hmac: boom, sha256: boom, scrypt: boom, sha512: boom, ed25519PublicKey: boom, ed25519Sign: boom, ed25519Verify: boom };
     const results = runKnownAnswerTests(throwing);
     expect(results).toHaveLength(EXPECTED_COUNT);
     for (const r of results) {
@@ -299,6 +309,56 @@ describe("differential: node and noble agree", () => {
       }),
       run,
     );
+  });
+
+  // ── Issue 10: SHA-512 and Ed25519 ──
+  it("sha512", () => {
+    fc.assert(
+      fc.property(bytes(0, 2000), (msg) => {
+        const a = node.sha512(msg);
+        expect(a).toHaveLength(64);
+        expect(toHex(noble.sha512(msg))).toBe(toHex(a));
+      }),
+      run,
+    );
+  });
+
+  it("ed25519: same public key and signature; each verifies the other's, rejects a changed message or signature", () => {
+    fc.assert(
+      fc.property(bytes32, bytes(0, 300), fc.nat(63), (seed, msg, at) => {
+        const pub = node.ed25519PublicKey(seed);
+        expect(toHex(noble.ed25519PublicKey(seed))).toBe(toHex(pub));
+        const sig = node.ed25519Sign(seed, msg);
+        expect(sig).toHaveLength(64);
+        expect(toHex(noble.ed25519Sign(seed, msg))).toBe(toHex(sig));
+        for (const p of backends) {
+          expect(p.ed25519Verify(pub, msg, sig)).toBe(true);
+          const bad = sig.slice();
+          bad[at] = (bad[at] as number) ^ 0x20;
+          expect(p.ed25519Verify(pub, msg, bad)).toBe(false);
+          expect(p.ed25519Verify(pub, Uint8Array.of(...msg, 0), sig)).toBe(false);
+        }
+      }),
+      { numRuns: Math.min(NUM_RUNS, 25) },
+    );
+  });
+
+  it("ed25519Verify: wrong lengths and garbage are false on both, never a throw", () => {
+    fc.assert(
+      fc.property(bytes(0, 40), bytes(0, 70), bytes(0, 20), (pub, sig, msg) => {
+        const a = node.ed25519Verify(pub, msg, sig);
+        expect(noble.ed25519Verify(pub, msg, sig)).toBe(a);
+        expect(a).toBe(false);
+      }),
+      run,
+    );
+  });
+
+  it("ed25519 rejects a wrong-length secret key on both backends", () => {
+    for (const p of backends) {
+      expect(() => p.ed25519PublicKey(new Uint8Array(31))).toThrow(RangeError);
+      expect(() => p.ed25519Sign(new Uint8Array(33), new Uint8Array(1))).toThrow(RangeError);
+    }
   });
 
   it("scrypt (logN 1..6, r 1..4, p 1..2, dkLen 1..80)", () => {

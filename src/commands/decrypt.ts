@@ -43,7 +43,7 @@ export function makeDecryptCommand(ctx: () => Context) {
   return new Command("decrypt")
     .description("decrypt an age file (binary or armored) with identities or a passphrase")
     .argument("[INPUT]", "file to decrypt; default or \"-\": standard input")
-    .option("-i, --identity <FILE>", "identity file (AGE-SECRET-KEY-1…), an authority's included; repeatable", collect, [] as string[])
+    .option("-i, --identity <FILE>", "identity file (AGE-SECRET-KEY-1… or post-quantum AGE-SECRET-KEY-PQ-1…), an authority's included; repeatable", collect, [] as string[])
     .option("-o, --output <OUTPUT>", "write to OUTPUT: a regular file appears only once the whole file authenticates (FIFOs and devices: see below); default: standard output")
     .option("-f, --force", "overwrite OUTPUT if it exists")
     .addOption(misplaced("-r, --recipient <R>", "did you mean -i/--identity? decrypting needs a secret key file"))

@@ -131,7 +131,8 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   }
   let values;
   try {
-    values = resolveOptions(scenario.options, given);
+    // Commander stores --ghost-at as ghostAt; scenarios name their options by the flag.
+    values = resolveOptions(scenario.options, Object.fromEntries(scenario.options.map((o) => [o.name, given[new Option(`--${o.name}`).attributeName()]])));
   } catch (e) {
     if (e instanceof OptionError) throw new CliError(e.message, { hints: [`see "doormat demo ${scenario.name} --help"`] });
     throw e;

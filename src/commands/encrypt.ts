@@ -4,14 +4,15 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { Encrypter, beginEncryption } from "../crypto/age.js";
-import { CovertEscrowRecipient, EscrowRecipient } from "../crypto/recipients/escrow.js";
+import { Encrypter, beginEncryption, recipientMixError } from "../crypto/age.js";
+import { CovertEscrowRecipient, CovertPqEscrowRecipient, EscrowRecipient, PqEscrowRecipient } from "../crypto/recipients/escrow.js";
+import { MlKem768X25519Recipient } from "../crypto/recipients/mlkem768x25519.js";
 import { DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, ScryptRecipient } from "../crypto/recipients/scrypt.js";
 import { X25519Recipient } from "../crypto/recipients/x25519.js";
 import type { Recipient } from "../crypto/recipients/types.js";
 import { LowOrderPointError } from "../crypto/primitives.js";
 import { openIfLarge, openInput, type Output } from "../io/files.js";
-import { loadRecipients } from "../io/keys.js";
+import { isPqPublicKey, loadRecipients } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
 import { checkOperands, checkOptionValues, checkPaths, collect, openOutput } from "./shared.js";
@@ -42,7 +43,7 @@ export function makeEncryptCommand(ctx: () => Context) {
   return new Command("encrypt")
     .description("encrypt to recipients or a passphrase (age v1 format), optionally escrowed")
     .argument("[INPUT]", "file to encrypt; default or \"-\": standard input")
-    .option("-r, --recipient <RECIPIENT>", "encrypt to RECIPIENT (age1…); repeatable", collect, [] as string[])
+    .option("-r, --recipient <RECIPIENT>", "encrypt to RECIPIENT (age1…, or post-quantum age1pq1…); repeatable", collect, [] as string[])
     .option("-R, --recipients-file <FILE>", "encrypt to every recipient in FILE; repeatable", collect, [] as string[])
     .option("-p, --passphrase", "encrypt with a passphrase read from the terminal")
     .option("-a, --armor", "write PEM-style ASCII armor instead of binary")
@@ -50,7 +51,7 @@ export function makeEncryptCommand(ctx: () => Context) {
     .option("-f, --force", "overwrite OUTPUT if it exists")
     .option("--escrow <RECIPIENT>", "LAWFUL ACCESS: also wrap the file key to this authority, in a labelled stanza; repeatable", collect, [] as string[])
     .option("--escrow-file <FILE>", "LAWFUL ACCESS: escrow to every authority recipient in FILE; repeatable", collect, [] as string[])
-    .option("--escrow-covert <RECIPIENT>", "LAWFUL ACCESS, hidden: escrow as a plain X25519 stanza that looks like any recipient; repeatable", collect, [] as string[])
+    .option("--escrow-covert <RECIPIENT>", "LAWFUL ACCESS, hidden: escrow as a plain X25519 (or mlkem768x25519) stanza that looks like any recipient; repeatable", collect, [] as string[])
     .addOption(new Option("-i, --identity <FILE>").hideHelp())
     .addOption(new Option("--work-factor <N>", "scrypt work factor log2(N) for -p").default(String(DEFAULT_WORK_FACTOR)).hideHelp())
     .addHelpText("after", `
@@ -62,7 +63,12 @@ Examples:
 
 --escrow adds a "doormat.example/lawful-access" stanza: the authority can open the file, and
 so can anyone who ever obtains the authority's key. The intended recipients can still decrypt
-with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
+with stock age, which ignores the extra stanza. See docs/FORMAT.md.
+
+Post-quantum (age1pq1…, from "doormat keygen --pq"): as age 1.3 does, doormat refuses to mix
+post-quantum and classic recipients in one file. An age1pq1… authority adds a
+"doormat.example/lawful-access-pq" stanza (allowed on any file); a classic authority on a
+post-quantum file is refused: it would downgrade the file to classic security.`)
     .action(async (input, opts, cmd) => {
       const c = ctx();
       checkOptionValues("encrypt", [
@@ -114,9 +120,18 @@ with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
         if ((await c.readPassphrase("Confirm passphrase: ")) !== pass) throw new CliError("passphrases didn't match");
         recipients.push(new ScryptRecipient(pass, c.scryptWorkFactor ?? wf));
       } else {
-        for (const k of await loadRecipients(opts.recipient, opts.recipientsFile, c.stdin)) recipients.push(new X25519Recipient(k));
-        for (const k of await loadRecipients(opts.escrow, opts.escrowFile, c.stdin, "--escrow")) recipients.push(new EscrowRecipient(k));
-        for (const k of await loadRecipients(opts.escrowCovert, [], c.stdin, "--escrow-covert")) recipients.push(new CovertEscrowRecipient(k));
+        for (const k of await loadRecipients(opts.recipient, opts.recipientsFile, c.stdin)) recipients.push(isPqPublicKey(k) ? new MlKem768X25519Recipient(k) : new X25519Recipient(k));
+        for (const k of await loadRecipients(opts.escrow, opts.escrowFile, c.stdin, "--escrow")) recipients.push(isPqPublicKey(k) ? new PqEscrowRecipient(k) : new EscrowRecipient(k));
+        for (const k of await loadRecipients(opts.escrowCovert, [], c.stdin, "--escrow-covert")) recipients.push(isPqPublicKey(k) ? new CovertPqEscrowRecipient(k) : new CovertEscrowRecipient(k));
+        const mix = recipientMixError(recipients);
+        if (mix !== null) {
+          await out.abort();
+          throw new CliError(mix, {
+            hints: recipients.some((r) => r.escrow === true && r.postQuantum !== true)
+              ? ["escrow a post-quantum file to a post-quantum authority key (doormat keygen --pq --authority NAME)"]
+              : ["encrypt to post-quantum recipients only (doormat keygen --pq), or to classic ones only"],
+          });
+        }
       }
 
       try {
@@ -132,6 +147,9 @@ with stock age, which ignores the extra stanza. See docs/FORMAT.md.`)
         await out.abort();
         if (e instanceof LowOrderPointError) {
           throw new CliError("a recipient is not a usable X25519 public key (it is a low-order point, such as all zeros)", { hints: ["check the age1… recipients given with -r, -R and --escrow"] });
+        }
+        if (e instanceof RangeError && e.message.includes("X-Wing")) {
+          throw new CliError("a post-quantum recipient is not a usable ML-KEM-768 key", { hints: ["check the age1pq1… recipients given with -r, -R and --escrow"] });
         }
         throw e;
       }

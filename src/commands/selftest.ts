@@ -26,6 +26,9 @@ Exit status 0 only if every test passed.`)
       ]);
       const backends = await loadBackends();
       const kats = backends.flatMap((p) => runKnownAnswerTests(p));
+      // Post-quantum (X-Wing, mlkem768x25519): noble only, see src/crypto/recipients/mlkem768x25519-kats.ts.
+      const [, { runPostQuantumKnownAnswerTests }] = await Promise.all([(await import("../crypto/primitives.js")).loadXWing(), import("../crypto/recipients/mlkem768x25519-kats.js")]);
+      kats.push(...runPostQuantumKnownAnswerTests());
       const trips = runRoundTrips(c.random).map((r) => ({ backend: primitives.name, group: "age v1 round trip", ...r }));
       const all = [...kats, ...trips];
       const failed = all.filter((r) => !r.ok);

@@ -79,7 +79,7 @@ export function checkOptionValues(command: string, values: ReadonlyArray<readonl
 /** Whether the start of a file looks like an age key file: secret keys, or recipients only. */
 export function keyFileKind(head: Uint8Array): "identity" | "recipients" | null {
   const t = Buffer.from(head.subarray(0, 4096)).toString("latin1");
-  if (/^\s*AGE-SECRET-KEY-1/im.test(t)) return "identity";
+  if (/^\s*AGE-SECRET-KEY-(PQ-)?1/im.test(t)) return "identity";
   if (/^\s*age1[02-9ac-hj-np-z]{50,}\s*$/m.test(t) && !/^age-encryption\.org\//.test(t)) return "recipients";
   return null;
 }

@@ -40,7 +40,31 @@ export function wrapFileKey(recipients: readonly Recipient[], fileKey: Uint8Arra
   for (const r of recipients) {
     if (r.mustBeAlone !== undefined && recipients.length > 1) throw new TypeError(r.mustBeAlone);
   }
+  const mix = recipientMixError(recipients);
+  if (mix !== null) throw new TypeError(mix);
   return recipients.flatMap((r) => r.wrapFileKey(fileKey, random));
+}
+
+/**
+ * The post-quantum mixing rule (age-spec §4.3 "SHOULD NOT"; age ≥ 1.3 refuses it through its
+ * `postquantum` label): a file is only as strong as its weakest stanza, so once any chosen
+ * recipient is post-quantum, every stanza must be. Escrow follows the same logic: a classic
+ * authority key on a post-quantum file is refused (it would downgrade the file to classic
+ * security: "harvest now, decrypt later"), while a post-quantum authority on a classic file
+ * weakens nothing and is allowed.
+ * @returns why the set is refused, or `null` if it is allowed
+ */
+export function recipientMixError(recipients: readonly Recipient[]): string | null {
+  if (!recipients.some((r) => r.postQuantum === true && r.escrow !== true)) return null;
+  if (recipients.some((r) => r.postQuantum !== true && r.escrow === true)) {
+    return "refusing to escrow a post-quantum file to a classic (X25519) authority key: it would downgrade the file to classic security, "
+      + "and anyone who records it today could open it once X25519 falls to a quantum computer (\"harvest now, decrypt later\")";
+  }
+  if (recipients.some((r) => r.postQuantum !== true)) {
+    return "refusing to mix post-quantum (age1pq1…) and classic (age1…) recipients in one file: "
+      + "the classic X25519 stanza would throw away the post-quantum protection (age 1.3 refuses this too)";
+  }
+  return null;
 }
 
 /**

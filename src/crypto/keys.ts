@@ -5,7 +5,7 @@
  * @module
  */
 import { bech32 } from "@scure/base";
-import { primitives } from "./primitives.js";
+import { primitives, xwing } from "./primitives.js";
 import type { RandomSource } from "./random.js";
 import { toHex } from "./bytes.js";
 
@@ -60,7 +60,8 @@ export function encodeIdentity(secretKey: Uint8Array): string {
  * @throws KeyFormatError if it is not a valid X25519 recipient
  */
 export function decodeRecipient(s: string): Uint8Array {
-  if (s.startsWith("age1pq1") || s.startsWith("age1tag")) throw new KeyFormatError("post-quantum and tagged recipients are not supported yet");
+  if (s.startsWith("age1pq1")) throw new KeyFormatError("this is a post-quantum (mlkem768x25519) recipient, not an X25519 one");
+  if (s.startsWith("age1tag")) throw new KeyFormatError("tagged (hardware-key) recipients are not supported");
   if (!s.startsWith("age1")) throw new KeyFormatError('recipient does not start with "age1"');
   return decodeBech32(s, RECIPIENT_HRP, 32, "recipient");
 }
@@ -70,7 +71,7 @@ export function decodeRecipient(s: string): Uint8Array {
  * @throws KeyFormatError if it is not a valid X25519 identity
  */
 export function decodeIdentity(s: string): X25519KeyPair {
-  if (s.startsWith("AGE-SECRET-KEY-PQ-1")) throw new KeyFormatError("post-quantum identities are not supported yet");
+  if (s.startsWith("AGE-SECRET-KEY-PQ-1")) throw new KeyFormatError("this is a post-quantum (mlkem768x25519) identity, not an X25519 one");
   if (!s.startsWith("AGE-SECRET-KEY-1")) throw new KeyFormatError('identity does not start with "AGE-SECRET-KEY-1"');
   const secretKey = decodeBech32(s, IDENTITY_HRP, 32, "identity");
   return { secretKey, publicKey: primitives.x25519Base(secretKey) };
@@ -104,8 +105,9 @@ export type KeyFileMeta = Readonly<Record<string, string>>;
  * ignored. Errors name the line, never its content (it may be secret).
  * @throws KeyFormatError
  */
-export function parseIdentityFile(text: string): { identities: IdentityEntry[]; meta: KeyFileMeta } {
+export function parseIdentityFile(text: string): { identities: IdentityEntry[]; pqIdentities: PqIdentityEntry[]; meta: KeyFileMeta } {
   const identities: IdentityEntry[] = [];
+  const pqIdentities: PqIdentityEntry[] = [];
   const meta: Record<string, string> = {};
   const lines = text.split("\n");
   lines.forEach((raw, i) => {
@@ -118,17 +120,20 @@ export function parseIdentityFile(text: string): { identities: IdentityEntry[]; 
     }
     if (line.startsWith("age1")) throw new KeyFormatError(`line ${i + 1} is a recipient (public key), not an identity`);
     try {
-      identities.push({ key: decodeIdentity(line), line: i + 1 });
+      if (line.startsWith("AGE-SECRET-KEY-PQ-")) pqIdentities.push({ seed: decodePqIdentity(line), line: i + 1 });
+      else identities.push({ key: decodeIdentity(line), line: i + 1 });
     } catch (e) {
       throw new KeyFormatError(`malformed identity at line ${i + 1}: ${(e as Error).message}`);
     }
   });
-  if (identities.length === 0) throw new KeyFormatError("no identities found");
-  return { identities, meta };
+  if (identities.length + pqIdentities.length === 0) throw new KeyFormatError("no identities found");
+  return { identities, pqIdentities, meta };
 }
 
 /**
- * Parse a recipients file: one `age1…` per line, `#` comments and blank lines ignored.
+ * Parse a recipients file: one `age1…` or `age1pq1…` per line, `#` comments and blank lines
+ * ignored.
+ * @returns public keys: 32 bytes for X25519, 1216 bytes for mlkem768x25519 (see {@link decodeAnyRecipient})
  * @throws KeyFormatError
  */
 export function parseRecipientsFile(text: string): Uint8Array[] {
@@ -138,11 +143,94 @@ export function parseRecipientsFile(text: string): Uint8Array[] {
     if (line === "" || line.startsWith("#")) return;
     if (line.startsWith("AGE-SECRET-KEY-")) throw new KeyFormatError(`line ${i + 1} is an identity (secret key), not a recipient`);
     try {
-      out.push(decodeRecipient(line));
+      out.push(decodeAnyRecipient(line));
     } catch (e) {
       throw new KeyFormatError(`malformed recipient at line ${i + 1}: ${(e as Error).message}`);
     }
   });
   if (out.length === 0) throw new KeyFormatError("no recipients found");
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Post-quantum keys: mlkem768x25519 (age-spec §4.3). A PQ identity is a 32-byte X-Wing seed;
+// its recipient is the 1216-byte X-Wing encapsulation key. Deriving it needs the X-Wing module
+// loaded (`await loadXWing()`, src/crypto/primitives.ts).
+// ---------------------------------------------------------------------------------------------
+
+export const PQ_RECIPIENT_HRP = "age1pq";
+export const PQ_IDENTITY_HRP = "AGE-SECRET-KEY-PQ-";
+/** Size of an mlkem768x25519 public key: ML-KEM-768 ek (1184) ‖ X25519 (32). */
+export const PQ_PUBLIC_KEY_SIZE = 1216;
+
+/** A post-quantum key pair: the 32-byte seed (the identity) and its 1216-byte public key. */
+export interface PqKeyPair {
+  readonly seed: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+/** One post-quantum secret key found in an identity file, with its line number. */
+export interface PqIdentityEntry {
+  readonly seed: Uint8Array;
+  readonly line: number;
+}
+
+/** Encode a 1216-byte mlkem768x25519 public key as `age1pq1…` (1959 characters: past Bech32's usual 90-character limit). */
+export function encodePqRecipient(publicKey: Uint8Array): string {
+  if (publicKey.length !== PQ_PUBLIC_KEY_SIZE) throw new RangeError(`mlkem768x25519 public key must be ${PQ_PUBLIC_KEY_SIZE} bytes`);
+  return bech32.encode(PQ_RECIPIENT_HRP, bech32.toWords(publicKey), false);
+}
+
+/** Encode a 32-byte seed as `AGE-SECRET-KEY-PQ-1…` (77 characters). */
+export function encodePqIdentity(seed: Uint8Array): string {
+  if (seed.length !== 32) throw new RangeError("mlkem768x25519 identity seed must be 32 bytes");
+  return bech32.encode(PQ_IDENTITY_HRP.toLowerCase(), bech32.toWords(seed), false).toUpperCase();
+}
+
+/**
+ * Decode an `age1pq1…` recipient.
+ * @returns the 1216-byte public key
+ * @throws KeyFormatError
+ */
+export function decodePqRecipient(s: string): Uint8Array {
+  if (!s.startsWith("age1pq1")) throw new KeyFormatError('post-quantum recipient does not start with "age1pq1"');
+  return decodeBech32(s, PQ_RECIPIENT_HRP, PQ_PUBLIC_KEY_SIZE, "post-quantum recipient");
+}
+
+/**
+ * Decode an `AGE-SECRET-KEY-PQ-1…` identity.
+ * @returns the 32-byte seed
+ * @throws KeyFormatError
+ */
+export function decodePqIdentity(s: string): Uint8Array {
+  if (!s.startsWith("AGE-SECRET-KEY-PQ-1")) throw new KeyFormatError('post-quantum identity does not start with "AGE-SECRET-KEY-PQ-1"');
+  return decodeBech32(s, PQ_IDENTITY_HRP, 32, "post-quantum identity");
+}
+
+/**
+ * Decode either kind of recipient.
+ * @returns 32 bytes for `age1…` (X25519), 1216 bytes for `age1pq1…` (mlkem768x25519)
+ * @throws KeyFormatError
+ */
+export function decodeAnyRecipient(s: string): Uint8Array {
+  return s.startsWith("age1pq1") ? decodePqRecipient(s) : decodeRecipient(s);
+}
+
+/** Encode a public key as a recipient string by its size: 32 bytes `age1…`, 1216 bytes `age1pq1…`. */
+export function encodeAnyRecipient(publicKey: Uint8Array): string {
+  return publicKey.length === PQ_PUBLIC_KEY_SIZE ? encodePqRecipient(publicKey) : encodeRecipient(publicKey);
+}
+
+/**
+ * The 1216-byte public key of a 32-byte seed.
+ * @throws Error if the X-Wing module is not loaded yet
+ */
+export function pqPublicKey(seed: Uint8Array): Uint8Array {
+  return xwing().publicKey(seed);
+}
+
+/** Generate a new post-quantum key pair from `random` (32 bytes); needs X-Wing loaded. */
+export function generatePqKeyPair(random: RandomSource): PqKeyPair {
+  const seed = random(32);
+  return { seed, publicKey: pqPublicKey(seed) };
 }

@@ -15,6 +15,11 @@
  */
 import type { Primitives } from "./primitives.js";
 import { fromHex, toHex, utf8 } from "./bytes.js";
+// Issue 10: SHA-512/Ed25519, Signal safety numbers, Merkle log (each list lives beside its code).
+import { KatMismatchError } from "./kat.js";
+import { SHA512_ED25519_KATS } from "./ed25519-kats.js";
+import { FINGERPRINT_KATS } from "./signal/fingerprint.js";
+import { MERKLE_KATS } from "./transparency/vectors.js";
 
 /** The outcome of one known-answer test against one backend. */
 export interface SelftestResult {
@@ -412,6 +417,7 @@ function scryptTests(): KnownAnswerTest[] {
 
 function describeError(e: unknown): string {
   if (e instanceof MismatchError) return e.message;
+  if (e instanceof KatMismatchError) return e.message;
   if (e instanceof Error) return `threw ${e.name}: ${e.message}`;
   return `threw ${String(e)}`;
 }
@@ -421,7 +427,8 @@ function describeError(e: unknown): string {
  *
  * Never throws: an exception inside a test (a backend that throws, or is missing a
  * primitive) becomes a result with `ok: false` and the exception in `detail`. Results come
- * in a fixed order: X25519, ChaCha20-Poly1305, HKDF, HMAC, SHA-256, scrypt.
+ * in a fixed order: X25519, ChaCha20-Poly1305, HKDF, HMAC, SHA-256, scrypt, SHA-512, Ed25519,
+ * safety number, Merkle log.
  *
  * The tests are:
  * - X25519 (RFC 7748): the two §5.2 vectors, the §5.2 iterated test after 1 and after 1,000
@@ -434,12 +441,15 @@ function describeError(e: unknown): string {
  * - HKDF-SHA-256 (RFC 5869): test cases 1, 2 and 3;
  * - HMAC-SHA-256 (RFC 4231): test cases 1–4, 6 and 7 (5 is a truncated output);
  * - SHA-256 (FIPS 180-4): `"abc"`, the empty string, and the two-block 448-bit message;
- * - scrypt (RFC 7914 §12): the N=16 and N=1024 vectors (the N=16384 ones are too slow).
+ * - scrypt (RFC 7914 §12): the N=16 and N=1024 vectors (the N=16384 ones are too slow);
+ * - SHA-512 (3 FIPS 180-4 examples) and Ed25519 (RFC 8032 TEST 1–3), Signal's safety number
+ *   (libsignal `fingerprint_test_v1`) and the CT Merkle vectors (roots, one inclusion and one
+ *   consistency proof): 10 tests from ed25519-kats.ts, signal/ and transparency/.
  *
  * @param p - the backend to test
  * @param options - `iterations1000: false` skips the 1,000-iteration X25519 test (the
  *   slowest one on the pure-JS backend); it runs by default
- * @returns one result per test: 29 by default, 28 without the 1,000-iteration test
+ * @returns one result per test: 39 by default, 38 without the 1,000-iteration test
  */
 export function runKnownAnswerTests(p: Primitives, options?: { iterations1000?: boolean }): SelftestResult[] {
   const tests = [
@@ -449,6 +459,7 @@ export function runKnownAnswerTests(p: Primitives, options?: { iterations1000?: 
     ...hmacTests(),
     ...sha256Tests(),
     ...scryptTests(),
+    ...SHA512_ED25519_KATS, ...FINGERPRINT_KATS, ...MERKLE_KATS, // issue 10
   ];
   return tests.map((t): SelftestResult => {
     try {

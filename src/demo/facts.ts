@@ -76,6 +76,45 @@ export const FACTS = {
     source:
       'M. Blaze, "Protocol Failure in the Escrowed Encryption Standard", ACM CCS 1994 (draft 3 June 1994), https://www.mattblaze.org/papers/eesproto.pdf; NIST, "Technical Fact Sheet on Blaze Report and Key Escrow Encryption", 1994',
   },
+  // ── doormat demo ghost (issue 10): backdoors.md §3.1–3.2, [src] passages only ──
+  ghostProposal: {
+    id: "ghostProposal",
+    text:
+      'Nov 2018, GCHQ (Levy, Robinson): "relatively easy for a service provider to silently add a law enforcement participant to a group chat or call".',
+    source:
+      'I. Levy, C. Robinson, "Principles for a More Informed Exceptional Access Debate", Lawfare, November 2018, https://www.lawfareblog.com/principles-more-informed-exceptional-access-debate; quoted by CNBC, 30 May 2019, https://www.cnbc.com/2019/05/30/apple-google-and-whatsapp-condemn-gchq-ghost-proposal.html',
+  },
+  ghostHypothetical: {
+    id: "ghostHypothetical",
+    text: 'Levy later called the ghost "hypothetical", "always intended as a starting point for discussion".',
+    source: "City A.M., Ian Levy's reply to the open letter on the ghost proposal, May 2019",
+  },
+  ghostLetter: {
+    id: "ghostLetter",
+    text:
+      '30 May 2019: 47 signatories, incl. Apple, Google, Microsoft, WhatsApp: the ghost would "surreptitiously inject a new public key into a conversation".',
+    source:
+      'New America OTI, "Open Letter Calls on the UK\'s GCHQ to Abandon its Dangerous Ghost Proposal", 30 May 2019, https://www.newamerica.org/oti/press-releases/open-letter-calls-uks-gchq-abandon-its-dangerous-ghost-proposal-threatens-encryption-cybersecurity-and-human-rights/; CNBC, 30 May 2019',
+  },
+  ghostSuppress: {
+    id: "ghostSuppress",
+    text:
+      'It would also "mislead users by suppressing the notifications that routinely appear when a new communicant joins a chat" (open letter, 2019).',
+    source:
+      'Open letter to GCHQ on the ghost proposal, published 30 May 2019, https://www.newamerica.org/oti/press-releases/open-letter-calls-uks-gchq-abandon-its-dangerous-ghost-proposal-threatens-encryption-cybersecurity-and-human-rights/',
+  },
+  whatsappKt: {
+    id: "whatsappKt",
+    text: "13 April 2023: WhatsApp announced key transparency, built on its open-source Auditable Key Directory (AKD) library.",
+    source:
+      'Meta Engineering, "Deploying key transparency at WhatsApp", 13 April 2023, https://engineering.fb.com/2023/04/13/security/whatsapp-key-transparency/; facebook/akd, https://github.com/facebook/akd',
+  },
+  cloudflareAuditor: {
+    id: "cloudflareAuditor",
+    text: "Since September 2024 Cloudflare runs an independent auditor of WhatsApp's key-transparency log, checking each epoch and one root per epoch.",
+    source:
+      'Cloudflare, "Monitor the Auditor", https://developers.cloudflare.com/key-transparency/monitor-the-auditor; Cloudflare blog, September 2024, "Cloudflare helps verify the security of end-to-end encrypted messages by auditing key transparency for WhatsApp"',
+  },
 } as const satisfies { readonly [id: string]: Fact };
 
 export type FactId = keyof typeof FACTS;

@@ -29,6 +29,26 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     writesWorld: true,
     load: async () => (await import("./scenarios/leak.js")).run,
   },
+  {
+    name: "ghost",
+    title: "The ghost in the chat: a silently added participant, and what catches it",
+    summary: "GCHQ's ghost (2018) reads a chat; safety numbers, device signatures and key transparency catch it",
+    options: [
+      { kind: "int", name: "messages", description: "messages in the conversation", default: 12, min: 2, max: 1000 },
+      {
+        kind: "int", name: "ghost-at", description: "messages sent before the provider adds its ghost", min: 1,
+        default: (v) => Math.max(1, Math.floor((v["messages"] as number) / 3)), defaultText: "a third of --messages",
+        max: (v) => (v["messages"] as number) - 1, maxText: "--messages minus 1",
+      },
+    ],
+    scenes: ["The proposal", "The ghost reads the conversation", "Safety numbers", "Device signatures", "Key transparency", "The silent ghost, and who else uses it"],
+    examples: [
+      "doormat demo ghost --step",
+      "doormat demo ghost --seed 42 --json | jq 'select(.type==\"summary\").metrics'",
+      "doormat demo ghost --messages 30 --ghost-at 20",
+    ],
+    load: async () => (await import("./scenarios/ghost.js")).run,
+  },
 ];
 
 /** Look a scenario up by name. */

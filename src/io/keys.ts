@@ -11,8 +11,9 @@ import type { Readable } from "node:stream";
 import { decrypt } from "../crypto/age.js";
 import { AgeError, NoMatchError } from "../crypto/errors.js";
 import type { Stanza } from "../crypto/format/header.js";
-import { KeyFormatError, decodeRecipient, parseIdentityFile, parseRecipientsFile, type KeyFileMeta } from "../crypto/keys.js";
-import { AuthorityIdentity } from "../crypto/recipients/escrow.js";
+import { KeyFormatError, PQ_PUBLIC_KEY_SIZE, decodeAnyRecipient, parseIdentityFile, parseRecipientsFile, pqPublicKey, type KeyFileMeta } from "../crypto/keys.js";
+import { loadXWing } from "../crypto/primitives.js";
+import { AuthorityIdentity, PqAuthorityIdentity } from "../crypto/recipients/escrow.js";
 import { SCRYPT_TYPE, ScryptIdentity } from "../crypto/recipients/scrypt.js";
 import type { Identity } from "../crypto/recipients/types.js";
 import { CliError, NoTerminalError } from "../errors.js";
@@ -21,7 +22,8 @@ import { keyFileText, looksLikeAgeFile, readKeyFileBytes } from "./files.js";
 /** One loaded identity file. */
 export interface LoadedIdentityFile {
   readonly path: string;
-  readonly identities: AuthorityIdentity[];
+  readonly identities: (AuthorityIdentity | PqAuthorityIdentity)[];
+  /** 32 bytes (X25519) or 1216 bytes (mlkem768x25519) each, in file order by type. */
   readonly publicKeys: Uint8Array[];
   readonly meta: KeyFileMeta;
   /** Whether the file was passphrase-protected (an age file over the key file). */
@@ -185,11 +187,13 @@ export async function loadIdentityFiles(paths: readonly string[], stdin: Readabl
     if (encrypted) bytes = await decryptIdentityFile(bytes, name, options.readPassphrase);
     const text = keyFileText(bytes, "identity file", name);
     try {
-      const { identities, meta } = parseIdentityFile(text);
+      const { identities, pqIdentities, meta } = parseIdentityFile(text);
+      if (pqIdentities.length > 0) await loadXWing();
+      const pq = pqIdentities.map((e) => new PqAuthorityIdentity(e.seed, pqPublicKey(e.seed)));
       out.push({
         path: p,
-        identities: identities.map((e) => new AuthorityIdentity(e.key.secretKey, e.key.publicKey)),
-        publicKeys: identities.map((e) => e.key.publicKey),
+        identities: [...identities.map((e) => new AuthorityIdentity(e.key.secretKey, e.key.publicKey)), ...pq],
+        publicKeys: [...identities.map((e) => e.key.publicKey), ...pq.map((i) => i.publicKey)],
         meta,
         encrypted,
       });
@@ -203,7 +207,7 @@ export async function loadIdentityFiles(paths: readonly string[], stdin: Readabl
       if (e.message.includes("recipient (public key)")) {
         hints = command === "pubkey"
           ? [`pubkey reads a secret key file (AGE-SECRET-KEY-1…) and prints its public key; ${name} already holds public keys`]
-          : ["-i/--identity takes a secret key file (AGE-SECRET-KEY-1…); did you mean -r/--recipient?"];
+          : ["-i/--identity takes a secret key file (AGE-SECRET-KEY-1… or AGE-SECRET-KEY-PQ-1…); did you mean -r/--recipient?"];
       }
       throw new CliError(`identity file ${name}: ${e.message}`, { hints });
     }
@@ -240,18 +244,33 @@ function fileHint(s: string, flag: string): string | null {
     /* unreadable: the hint stays generic */
   }
   const q = JSON.stringify(s);
-  if (/AGE-SECRET-KEY-1/i.test(head)) {
+  if (/AGE-SECRET-KEY-(PQ-)?1/i.test(head)) {
     return `${q} is a secret key file: give its public key, ${flag.split("/")[0] as string} "$(doormat pubkey ${s})"${fileFlag ? `, or a file of public keys with ${fileFlag}` : ""}`;
   }
   return fileFlag ? `${q} is a file: to read recipients from a file, use ${fileFlag} ${s}` : `${q} is a file; ${flag} takes an age1… recipient, and has no file form`;
 }
 
-/** Parse recipients given as strings (`-r`) and files (`-R`) into 32-byte public keys. */
+/**
+ * Parse recipients given as strings (`-r`) and files (`-R`) into public keys: 32 bytes for
+ * X25519 (`age1…`), 1216 bytes for mlkem768x25519 (`age1pq1…`, see {@link isPqPublicKey}).
+ * Loads the X-Wing module when a post-quantum key is among them.
+ */
 export async function loadRecipients(strings: readonly string[], files: readonly string[], stdin: Readable, flag = "-r/--recipient"): Promise<Uint8Array[]> {
+  const keys = await parseRecipients(strings, files, stdin, flag);
+  if (keys.some(isPqPublicKey)) await loadXWing();
+  return keys;
+}
+
+/** Whether a key returned by {@link loadRecipients} is post-quantum. */
+export function isPqPublicKey(key: Uint8Array): boolean {
+  return key.length === PQ_PUBLIC_KEY_SIZE;
+}
+
+async function parseRecipients(strings: readonly string[], files: readonly string[], stdin: Readable, flag: string): Promise<Uint8Array[]> {
   const keys: Uint8Array[] = [];
   for (const s of strings) {
     try {
-      keys.push(decodeRecipient(s));
+      keys.push(decodeAnyRecipient(s));
     } catch (e) {
       if (!(e instanceof KeyFormatError)) throw e;
       const hints: string[] = [];

@@ -18,10 +18,11 @@
 import { utf8 } from "../bytes.js";
 import { decodeB64, encodeB64 } from "../format/base64.js";
 import type { Stanza } from "../format/header.js";
-import { authorityId } from "../keys.js";
+import { PQ_PUBLIC_KEY_SIZE, authorityId } from "../keys.js";
 import type { RandomSource } from "../random.js";
 import type { Identity, Recipient } from "./types.js";
 import { X25519Identity, X25519Recipient, decodeShareStanza, x25519Unwrap, x25519Wrap } from "./x25519.js";
+import { MlKem768X25519Identity, MlKem768X25519Recipient, decodeEncStanza, hpkeUnwrap, hpkeWrap } from "./mlkem768x25519.js";
 
 /** The stanza type: a domain-style name, so that anyone inspecting the header can see it. */
 export const ESCROW_TYPE = "doormat.example/lawful-access";
@@ -31,6 +32,7 @@ export const ESCROW_INFO = utf8("doormat.example/lawful-access/v1");
 /** Wraps every file key to an authority as well. Used next to the recipients the sender chose. */
 export class EscrowRecipient implements Recipient {
   readonly publicKey: Uint8Array;
+  readonly escrow = true;
   /** First 4 bytes of SHA-256(public key), hex: names the key the escrow agent must fetch. */
   readonly authorityId: string;
   constructor(authorityPublicKey: Uint8Array) {
@@ -49,7 +51,9 @@ export class EscrowRecipient implements Recipient {
  * The covert variant: the authority is added as a plain X25519 recipient. Nothing in the
  * header tells it apart from a genuine recipient.
  */
-export class CovertEscrowRecipient extends X25519Recipient {}
+export class CovertEscrowRecipient extends X25519Recipient {
+  readonly escrow = true;
+}
 
 /**
  * An authority's identity. It opens lawful-access stanzas addressed to it, and, being an
@@ -77,8 +81,78 @@ export class AuthorityIdentity implements Identity {
 
 /** Describe a header's escrow exposure, for `inspect`. Pure; reports what the header shows. */
 export function escrowAuthorities(stanzas: readonly Stanza[]): string[] {
-  return stanzas.filter((s) => s.type === ESCROW_TYPE).map((s) => {
+  return stanzas.filter((s) => s.type === ESCROW_TYPE || s.type === ESCROW_PQ_TYPE).map((s) => {
     const id = s.args[0];
     return id !== undefined && decodeB64(s.args[1] ?? "") !== null ? id : "(malformed)";
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Post-quantum escrow. The same backdoor for a post-quantum world: the file key wrapped to an
+// authority's mlkem768x25519 key, exactly like the `mlkem768x25519` stanza (HPKE base mode,
+// X-Wing, HKDF-SHA256, ChaCha20-Poly1305) but under its own HPKE `info`:
+//
+//     -> doormat.example/lawful-access-pq <authority-id> <base64(enc): 1120 bytes>
+//     <base64 body: the wrapped file key, 32 bytes>
+//
+// The authority id is the first 4 bytes of SHA-256 of the 1216-byte public key, hex.
+// Spec and worked example: docs/FORMAT.md.
+// ---------------------------------------------------------------------------------------------
+
+/** The post-quantum lawful-access stanza type. */
+export const ESCROW_PQ_TYPE = "doormat.example/lawful-access-pq";
+/** Its HPKE `info`: separates escrow wrap keys from `mlkem768x25519` ones. */
+export const ESCROW_PQ_INFO = utf8("doormat.example/lawful-access-pq/v1");
+
+/** Wraps every file key to a post-quantum authority as well. Allowed on classic and post-quantum files. */
+export class PqEscrowRecipient implements Recipient {
+  readonly publicKey: Uint8Array;
+  readonly authorityId: string;
+  readonly postQuantum = true;
+  readonly escrow = true;
+  /** @param authorityPublicKey - the authority's 1216-byte mlkem768x25519 public key */
+  constructor(authorityPublicKey: Uint8Array) {
+    if (authorityPublicKey.length !== PQ_PUBLIC_KEY_SIZE) throw new RangeError(`mlkem768x25519 public key must be ${PQ_PUBLIC_KEY_SIZE} bytes`);
+    this.publicKey = authorityPublicKey;
+    this.authorityId = authorityId(authorityPublicKey);
+  }
+  wrapFileKey(fileKey: Uint8Array, random: RandomSource): Stanza[] {
+    const { enc, body } = hpkeWrap(fileKey, this.publicKey, ESCROW_PQ_INFO, random);
+    return [{ type: ESCROW_PQ_TYPE, args: [this.authorityId, encodeB64(enc)], body }];
+  }
+}
+
+/**
+ * Covert post-quantum escrow: the authority is added as a plain `mlkem768x25519` recipient,
+ * indistinguishable from a genuine one.
+ */
+export class CovertPqEscrowRecipient extends MlKem768X25519Recipient {
+  readonly escrow = true;
+}
+
+/**
+ * A post-quantum authority's identity: opens lawful-access-pq stanzas addressed to it and,
+ * being an ordinary mlkem768x25519 key, plain `mlkem768x25519` stanzas too (covert escrow).
+ */
+export class PqAuthorityIdentity implements Identity {
+  readonly #pq: MlKem768X25519Identity;
+  readonly authorityId: string;
+  /** @param seed - 32 bytes; needs the X-Wing module loaded unless `publicKey` is given */
+  constructor(seed: Uint8Array, publicKey?: Uint8Array) {
+    this.#pq = new MlKem768X25519Identity(seed, publicKey);
+    this.authorityId = authorityId(this.#pq.publicKey);
+  }
+  /** The 1216-byte public key. */
+  get publicKey(): Uint8Array {
+    return this.#pq.publicKey;
+  }
+  unwrapFileKey(stanzas: readonly Stanza[]): Uint8Array | null {
+    for (const stanza of stanzas) {
+      if (stanza.type !== ESCROW_PQ_TYPE || stanza.args[0] !== this.authorityId) continue;
+      const { enc, body } = decodeEncStanza(stanza, "lawful-access-pq", 2, 1);
+      const fileKey = hpkeUnwrap(this.#pq.seed, enc, body, ESCROW_PQ_INFO, "lawful-access-pq");
+      if (fileKey !== null) return fileKey;
+    }
+    return this.#pq.unwrapFileKey(stanzas);
+  }
 }

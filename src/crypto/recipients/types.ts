@@ -20,6 +20,14 @@ export interface Recipient {
    * to mix it with anything else.
    */
   readonly mustBeAlone?: string;
+  /**
+   * True for post-quantum recipients (`mlkem768x25519` and the post-quantum escrow stanza).
+   * A file with a post-quantum recipient must not also carry classic stanzas: see
+   * `recipientMixError` in src/crypto/age.ts.
+   */
+  readonly postQuantum?: boolean;
+  /** True for lawful-access (escrow) recipients, overt or covert. */
+  readonly escrow?: boolean;
 }
 
 /** Something that can open a file: finds its stanza and unwraps the file key. */

@@ -1,0 +1,41 @@
+/**
+ * Shared pieces for known-answer tests that live beside the protocol they pin (safety
+ * numbers in signal/, Merkle vectors in transparency/, …), so that `selftest` can run them
+ * with one registration line each and report a wrong answer the same way as its own.
+ *
+ * Pure: no console, no file system.
+ *
+ * @module
+ */
+import type { Primitives } from "./primitives.js";
+import { toHex } from "./bytes.js";
+
+/** One known-answer test: `run` throws when the backend's answer is wrong. */
+export interface KnownAnswerTest {
+  /** The primitive or protocol and its specification, e.g. `"Ed25519 (RFC 8032)"`. */
+  readonly group: string;
+  /** The vector within its group, e.g. `"§7.1 TEST 1"`. */
+  readonly name: string;
+  readonly run: (p: Primitives) => void;
+}
+
+/** A wrong answer (as opposed to an exception thrown by the code under test). */
+export class KatMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KatMismatchError";
+  }
+}
+
+/** Throws {@link KatMismatchError} unless `actual` is exactly the bytes of `expectedHex`. */
+export function expectHexEqual(what: string, actual: Uint8Array | null, expectedHex: string): void {
+  const expected = expectedHex.toLowerCase();
+  if (actual === null) throw new KatMismatchError(`${what}: expected ${expected}, got null`);
+  const got = toHex(actual);
+  if (got !== expected) throw new KatMismatchError(`${what}: expected ${expected}, got ${got}`);
+}
+
+/** Throws {@link KatMismatchError} unless `actual === expected`. */
+export function expectEqual<T extends string | number | boolean>(what: string, actual: T, expected: T): void {
+  if (actual !== expected) throw new KatMismatchError(`${what}: expected ${String(expected)}, got ${String(actual)}`);
+}
