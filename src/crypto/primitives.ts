@@ -65,6 +65,33 @@ export interface Primitives {
   sha256(message: Uint8Array): Uint8Array;
   /** scrypt (RFC 7914) with r = 8, p = 1 unless given, N = 2^logN. */
   scrypt(password: Uint8Array, salt: Uint8Array, logN: number, dkLen: number, r?: number, p?: number): Uint8Array;
+  // ── Signal protocol (issue 9): Ed25519, SHA-512, AES-256-CBC ────────────────────────────
+  /** SHA-512 (FIPS 180-4): 64-byte digest. */
+  sha512(message: Uint8Array): Uint8Array;
+  /**
+   * Ed25519 public key (RFC 8032 §5.1.5) of a 32-byte secret seed.
+   * @throws RangeError unless the seed is 32 bytes
+   */
+  ed25519PublicKey(seed: Uint8Array): Uint8Array;
+  /**
+   * Ed25519 signature (RFC 8032 §5.1.6, pure Ed25519, deterministic): 64 bytes.
+   * @throws RangeError unless the seed is 32 bytes
+   */
+  ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
+  /** Ed25519 verification (RFC 8032 §5.1.7); false for any malformed key or signature (never throws). */
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * AES-256-CBC (SP 800-38A §6.2) with PKCS#7 padding (RFC 5652 §6.3), as Signal messages use it.
+   * @param key - 32 bytes; @param iv - 16 bytes
+   * @returns ciphertext, a multiple of 16 bytes and 1–16 bytes longer than the plaintext
+   */
+  aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Inverse of {@link Primitives.aes256CbcEncrypt}.
+   * @returns the plaintext, or `null` when the length or the padding is wrong (never throws for that;
+   *   callers authenticate first, so this is not a padding oracle)
+   */
+  aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
 }
 
 function u8(buf: Buffer | ArrayBuffer): Uint8Array {
@@ -182,7 +209,50 @@ export const nodePrimitives: Primitives = {
     const N = 2 ** logN;
     return u8(nodeCrypto.scryptSync(password, salt, dkLen, { N, r, p, maxmem: 128 * r * N + 32 * 1024 * 1024 }));
   },
+  // ── Signal protocol (issue 9): Ed25519, SHA-512, AES-256-CBC ────────────────────────────
+  sha512(message) {
+    return u8(nodeCrypto.createHash("sha512").update(message).digest());
+  },
+  ed25519PublicKey(seed) {
+    const jwk = nodeCrypto.createPublicKey(nodeEd25519PrivateKey(seed)).export({ format: "jwk" });
+    return u8(Buffer.from(jwk.x as string, "base64url"));
+  },
+  ed25519Sign(seed, message) {
+    return u8(nodeCrypto.sign(null, message, nodeEd25519PrivateKey(seed)));
+  },
+  ed25519Verify(publicKey, message, signature) {
+    if (publicKey.length !== 32 || signature.length !== 64) return false;
+    try {
+      const key = nodeCrypto.createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
+      return nodeCrypto.verify(null, message, key, signature);
+    } catch {
+      return false; // not a point on the curve
+    }
+  },
+  aes256CbcEncrypt(key, iv, plaintext) {
+    checkLength(key, 32, "AES-256 key");
+    checkLength(iv, 16, "AES-CBC IV");
+    const c = nodeCrypto.createCipheriv("aes-256-cbc", key, iv);
+    return u8(Buffer.concat([c.update(plaintext), c.final()]));
+  },
+  aes256CbcDecrypt(key, iv, ciphertext) {
+    checkLength(key, 32, "AES-256 key");
+    checkLength(iv, 16, "AES-CBC IV");
+    if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+    const d = nodeCrypto.createDecipheriv("aes-256-cbc", key, iv);
+    try {
+      return u8(Buffer.concat([d.update(ciphertext), d.final()]));
+    } catch {
+      return null; // bad padding
+    }
+  },
 };
+
+/** A `node:crypto` Ed25519 private key from a 32-byte RFC 8032 seed (JWK `d`). */
+function nodeEd25519PrivateKey(seed: Uint8Array): nodeCrypto.KeyObject {
+  if (seed.length !== 32) throw new RangeError("Ed25519 seed must be 32 bytes");
+  return nodeCrypto.createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", d: Buffer.from(seed).toString("base64url"), x: "" }, format: "jwk" });
+}
 
 function checkLength(bytes: Uint8Array, n: number, what: string): void {
   if (bytes.length !== n) throw new RangeError(`${what} must be ${n} bytes`);
@@ -197,13 +267,14 @@ let noble: Promise<Primitives> | undefined;
  */
 export function loadNoblePrimitives(): Promise<Primitives> {
   noble ??= (async () => {
-    const [{ x25519 }, { chacha20poly1305 }, { hkdf }, { hmac }, { sha256 }, { scrypt }] = await Promise.all([
+    const [{ x25519, ed25519 }, { chacha20poly1305 }, { hkdf }, { hmac }, { sha256, sha512 }, { scrypt }, { cbc }] = await Promise.all([
       import("@noble/curves/ed25519.js"),
       import("@noble/ciphers/chacha.js"),
       import("@noble/hashes/hkdf.js"),
       import("@noble/hashes/hmac.js"),
       import("@noble/hashes/sha2.js"),
       import("@noble/hashes/scrypt.js"),
+      import("@noble/ciphers/aes.js"),
     ]);
     const impl: Primitives = {
       name: "noble",
@@ -261,6 +332,42 @@ export function loadNoblePrimitives(): Promise<Primitives> {
         const N = 2 ** logN;
         return scrypt(password, salt, { N, r, p, dkLen, maxmem: 128 * r * N + 32 * 1024 * 1024 });
       },
+          // ── Signal protocol (issue 9): Ed25519, SHA-512, AES-256-CBC ──────────────────────────
+      sha512(message) {
+        return sha512(message);
+      },
+      ed25519PublicKey(seed) {
+        checkLength(seed, 32, "Ed25519 seed");
+        return ed25519.getPublicKey(seed);
+      },
+      ed25519Sign(seed, message) {
+        checkLength(seed, 32, "Ed25519 seed");
+        return ed25519.sign(message, seed);
+      },
+      ed25519Verify(publicKey, message, signature) {
+        if (publicKey.length !== 32 || signature.length !== 64) return false;
+        try {
+          // zip215: false is RFC 8032's strict rule (as OpenSSL): no non-canonical encodings.
+          return ed25519.verify(signature, message, publicKey, { zip215: false });
+        } catch {
+          return false;
+        }
+      },
+      aes256CbcEncrypt(key, iv, plaintext) {
+        checkLength(key, 32, "AES-256 key");
+        checkLength(iv, 16, "AES-CBC IV");
+        return cbc(key, iv).encrypt(plaintext);
+      },
+      aes256CbcDecrypt(key, iv, ciphertext) {
+        checkLength(key, 32, "AES-256 key");
+        checkLength(iv, 16, "AES-CBC IV");
+        if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+        try {
+          return cbc(key, iv).decrypt(ciphertext);
+        } catch {
+          return null; // bad padding
+        }
+      },
     };
     return impl;
   })();
@@ -273,4 +380,42 @@ export const primitives: Primitives = nodePrimitives;
 /** Both backends, for `selftest` and differential tests. */
 export async function loadBackends(): Promise<readonly Primitives[]> {
   return [nodePrimitives, await loadNoblePrimitives()];
+}
+
+// ── Signal protocol (issue 9): Ed25519 → X25519 conversion (noble only) ─────────────────────
+
+/**
+ * The birational map from Ed25519 keys to X25519 keys (RFC 7748 §4.1; libsodium's
+ * `crypto_sign_ed25519_pk_to_curve25519`), so one identity key both signs (Ed25519) and agrees
+ * (X25519). node:crypto has no such conversion: noble's is used by every backend.
+ */
+export interface MontgomeryConversion {
+  /**
+   * X25519 public key (u-coordinate) of an Ed25519 public key: u = (1 + y) / (1 − y).
+   * @throws RangeError for a key that is not 32 bytes or not a valid point
+   */
+  ed25519ToX25519Public(publicKey: Uint8Array): Uint8Array;
+  /** X25519 secret scalar of an Ed25519 seed: the clamped first half of SHA-512(seed) (RFC 8032 §5.1.5). */
+  ed25519ToX25519Secret(seed: Uint8Array): Uint8Array;
+}
+
+let montgomery: Promise<MontgomeryConversion> | undefined;
+
+/** Loads noble's Ed25519 → X25519 conversion once (on demand: the curve module costs start-up time). */
+export function loadMontgomeryConversion(): Promise<MontgomeryConversion> {
+  montgomery ??= import("@noble/curves/ed25519.js").then(({ ed25519 }) => ({
+    ed25519ToX25519Public(publicKey) {
+      checkLength(publicKey, 32, "Ed25519 public key");
+      try {
+        return ed25519.utils.toMontgomery(publicKey);
+      } catch {
+        throw new RangeError("not a valid Ed25519 public key");
+      }
+    },
+    ed25519ToX25519Secret(seed) {
+      checkLength(seed, 32, "Ed25519 seed");
+      return ed25519.utils.toMontgomerySecret(seed);
+    },
+  }));
+  return montgomery;
 }
