@@ -26,6 +26,9 @@ Exit status 0 only if every test passed.`)
       ]);
       const backends = await loadBackends();
       const kats = backends.flatMap((p) => runKnownAnswerTests(p));
+      // Signal protocol (issue 9): libsignal's vectors and the primitives the protocol added.
+      const { runSignalKnownAnswerTests } = await import("../crypto/signal/selftest.js");
+      kats.push(...(await Promise.all(backends.map((p) => runSignalKnownAnswerTests(p)))).flat());
       const trips = runRoundTrips(c.random).map((r) => ({ backend: primitives.name, group: "age v1 round trip", ...r }));
       const all = [...kats, ...trips];
       const failed = all.filter((r) => !r.ok);

@@ -263,23 +263,31 @@ export class DoubleRatchetSession {
 
   /** Encrypts the next message (Double Ratchet §3.4 RatchetEncrypt). */
   encrypt(plaintext: Uint8Array): Uint8Array {
-    return this.encryptWithKey(plaintext).message;
+    const r = this.encryptWithKey(plaintext);
+    r.messageKeySeed.fill(0);
+    r.chainKey.fill(0);
+    return r.message;
   }
 
   /**
    * Encrypts the next message and also returns its 32-byte message-key seed (the input of the
    * `WhisperMessageKeys` expansion). This is the hook an exceptional-access mandate needs: the
-   * caller is trusted to erase the seed (or, in the escrow demo, to wrap it to the escrow key).
+   * caller is trusted to erase them (or, in the escrow demo, to wrap the chain key to the escrow
+   * key when `counter` is 0, i.e. for each new sending chain).
+   * @returns the message, its message-key seed, a copy of the chain key that made it (32 bytes
+   *   each) and its number N in the chain
    */
-  encryptWithKey(plaintext: Uint8Array): { message: Uint8Array; messageKeySeed: Uint8Array } {
+  encryptWithKey(plaintext: Uint8Array): { message: Uint8Array; messageKeySeed: Uint8Array; chainKey: Uint8Array; counter: number } {
     const s = this.state;
+    const counter = s.sending.index;
+    const chainKey = s.sending.chainKey.slice();
     const seed = messageKeySeed(s.sending.chainKey, this.p);
     const message = sealMessage(seed, { ratchetKey: s.sending.ratchetKeyPair.publicKey, previousCounter: s.previousCounter, counter: s.sending.index }, plaintext, s.localIdentity, s.remoteIdentity, this.p);
     const next = nextChainKey(s.sending.chainKey, this.p);
     s.sending.chainKey.fill(0);
     s.sending.chainKey = next;
     s.sending.index++;
-    return { message, messageKeySeed: seed };
+    return { message, messageKeySeed: seed, chainKey, counter };
   }
 
   /**
