@@ -131,7 +131,9 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   }
   let values;
   try {
-    values = resolveOptions(scenario.options, given);
+    // commander stores --event-at as eventAt: look each option up by the name it was declared with.
+    const byName = Object.fromEntries(scenario.options.map((o) => [o.name, given[o.name] ?? given[o.name.replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase())]]));
+    values = resolveOptions(scenario.options, byName);
   } catch (e) {
     if (e instanceof OptionError) throw new CliError(e.message, { hints: [`see "doormat demo ${scenario.name} --help"`] });
     throw e;

@@ -191,6 +191,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     messages: n,
     eventAt: t,
     marked: delayed,
+    sentByFirst: alice.fromFirst,
     rows: [
       { id: "static_seized", label: "static, phone seized", exposed: staticRow },
       { id: "ratchet_seized", label: "ratchet, phone seized", exposed: ratchetRow },
