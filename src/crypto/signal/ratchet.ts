@@ -371,8 +371,10 @@ export class DoubleRatchetSession {
     }
     oldChainKey?.fill(0);
     // Commit: new receiving chain, then our new ratchet key and sending chain.
-    const ours = generateKeyPair(this.random, this.p);
-    const dh2 = this.p.x25519(ours.secretKey, h.ratchetKey);
+    const secretKey = this.random(32);
+    const imported = this.p.x25519Key(secretKey); // one import for the public key and the DH
+    const ours: KeyPair = { secretKey, publicKey: imported.publicKey() };
+    const dh2 = imported.ecdh(h.ratchetKey);
     const sendingKeys = kdfRk(receivingKeys.rootKey, dh2, this.p);
     dh2.fill(0);
     receivingKeys.rootKey.fill(0);
