@@ -14,6 +14,7 @@ import { startSessionAsAlice, startSessionAsBob } from "../src/crypto/signal/ses
 import { DoubleRatchetSession, DuplicateMessageError, InvalidMessageError, MAX_SKIP, SignalProtocolError, TooManySkippedMessagesError, type SessionState } from "../src/crypto/signal/ratchet.js";
 import { EscrowAttacker, StolenStateAttacker } from "../src/crypto/signal/attacker.js";
 import { ESCROW_FIELD_LENGTH, unwrapChainKey, wrapChainKey } from "../src/crypto/signal/escrow.js";
+import { doormat } from "./cli-harness.js";
 
 const noble = await loadNoblePrimitives();
 const backends = await loadBackends();
@@ -28,6 +29,15 @@ const katResults = (await Promise.all(backends.map((b) => runSignalKnownAnswerTe
 describe("known-answer tests (libsignal, RFC 8032, FIPS 180-4, SP 800-38A, Wycheproof, libsodium)", () => {
   it.each(katResults.map((r) => [`${r.backend}: ${r.group}, ${r.name}`, r] as const))("%s", (_t, r) => {
     expect(r.ok, r.detail).toBe(true);
+  });
+
+  it("doormat selftest runs them on both backends", async () => {
+    const r = await doormat(["selftest", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout.toString()) as { results: { backend: string; group: string; ok: boolean }[] };
+    const signal = j.results.filter((x) => x.group === "Signal key derivation (libsignal)");
+    expect(signal.map((x) => x.backend).sort()).toEqual(["node", "node", "node", "noble", "noble", "noble"]);
+    expect(j.results.filter((x) => x.group.startsWith("Ed25519")).length).toBe(10);
   });
 
   it("runs the same 16 vectors on each backend", () => {

@@ -199,7 +199,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       { id: "escrow_leak", label: "escrow, key leaked", exposed: leakRow },
     ],
   };
-  yield { type: "narration", text: `The ratchet loses at most a round trip: the phone held the current chain keys and ratchet key, so the attacker follows the conversation until a new ratchet key made after the seizure takes over. Messages already on ${alice.first}'s phone are readable in every scheme unless disappearing messages are on; the comparison here is about what the recorded ciphertexts give away.` };
+  yield { type: "narration", text: `The ratchet gives away only a short window after the event: the phone held the current chain keys and ratchet key, so the attacker follows the conversation until a ratchet key made after the seizure takes over. Messages already on ${alice.first}'s phone are readable in every scheme unless disappearing messages are on; the comparison here is about what the recorded ciphertexts give away.` };
   yield { type: "step", text: `${plural(n * (k + 2), "recorded message")} attacked in ${attackSeconds.toFixed(2)} s` };
   yield { type: "pause" };
 
@@ -222,7 +222,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     rows: [
       { label: "messages per conversation / conversations", value: `${fmt(n)} / ${fmt(k)}`, tone: "neutral" },
       { label: `event after message`, value: `#${t}${delayed.length > 0 ? ` (${delayed.length} delayed)` : ""}`, tone: "neutral" },
-      { label: "static, phone seized", value: `${fmt(count(staticRow))} of ${fmt(n)}, never heals`, tone: tone(count(staticRow)) },
+      { label: "static, phone seized", value: `${fmt(count(staticRow))} of ${fmt(n)}${staticHeals === 0 ? ", never heals" : `, heals at #${staticHeals}`}`, tone: tone(count(staticRow)) },
       { label: "ratchet, phone seized", value: `${fmt(count(ratchetRow))} of ${fmt(n)} (past ${past(ratchetRow)}, future ${future(ratchetRow)})${ratchetHeals > 0 ? `, heals at #${ratchetHeals}` : ""}`, tone: tone(count(ratchetRow)) },
       { label: "escrow key leaked", value: `${fmt(leakExposed)} of ${fmt(n * k)} in ${leakConversations} of ${k} conversations`, tone: tone(leakExposed) },
       { label: "seized phone, conversations touched", value: `${seizureConversations} of ${k}`, tone: "neutral" },
