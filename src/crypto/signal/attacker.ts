@@ -12,7 +12,7 @@
  * @module
  */
 import { toHex } from "../bytes.js";
-import { primitives as defaultPrimitives, type Primitives } from "../primitives.js";
+import { primitives as defaultPrimitives, type Primitives, type X25519Key } from "../primitives.js";
 import { unwrapChainKey } from "./escrow.js";
 import { kdfRk, messageKeySeed, nextChainKey } from "./keys.js";
 import { openMessage, parseMessage, skippedKeyId, type MessageHeader, type SessionState } from "./ratchet.js";
@@ -62,7 +62,7 @@ export class StolenStateAttacker {
   private readonly p: Primitives;
   private readonly chains = new Map<string, KnownChain>();
   /** Root key and our ratchet secret, while they still lead somewhere. */
-  private ratchet: { rootKey: Uint8Array; secret: Uint8Array } | null;
+  private ratchet: { rootKey: Uint8Array; secret: X25519Key } | null;
   /** Receiving chains derived for their ratchet keys not seen yet (one DH each). */
   private readonly candidates = new Map<string, Uint8Array>();
 
@@ -74,7 +74,7 @@ export class StolenStateAttacker {
     this.chains.set(toHex(s.ratchetKeyPair.publicKey), { baseKey: s.chainKey, baseIndex: s.index, cursorKey: s.chainKey, cursorIndex: s.index });
     const r = stolen.receiving;
     if (r) this.chains.set(toHex(r.ratchetKey), { baseKey: r.chainKey, baseIndex: r.index, cursorKey: r.chainKey, cursorIndex: r.index });
-    this.ratchet = { rootKey: stolen.rootKey, secret: s.ratchetKeyPair.secretKey };
+    this.ratchet = { rootKey: stolen.rootKey, secret: p.x25519Key(s.ratchetKeyPair.secretKey) };
   }
 
   /**
@@ -97,7 +97,7 @@ export class StolenStateAttacker {
     // A ratchet key of theirs not seen before: one DH ratchet step with the stolen secret.
     let candidate = this.candidates.get(hex);
     if (!candidate) {
-      candidate = kdfRk(this.ratchet.rootKey, this.p.x25519(this.ratchet.secret, h.ratchetKey), this.p).chainKey;
+      candidate = kdfRk(this.ratchet.rootKey, this.ratchet.secret.ecdh(h.ratchetKey), this.p).chainKey;
       this.candidates.set(hex, candidate);
     }
     const trial: KnownChain = { baseKey: candidate, baseIndex: 0, cursorKey: candidate, cursorIndex: 0 };
@@ -114,14 +114,14 @@ export class StolenStateAttacker {
 
 /** An attacker holding the escrow secret key. */
 export class EscrowAttacker {
-  private readonly secret: Uint8Array;
+  private readonly secret: X25519Key;
   private readonly publicKey: Uint8Array;
   private readonly p: Primitives;
   private readonly chains = new Map<string, KnownChain | null>();
 
   /** @param escrowSecret - 32 bytes; @param escrowPublic - its public key, 32 bytes */
   constructor(escrowSecret: Uint8Array, escrowPublic: Uint8Array, p: Primitives = defaultPrimitives) {
-    this.secret = escrowSecret;
+    this.secret = p.x25519Key(escrowSecret); // imported once for every field
     this.publicKey = escrowPublic;
     this.p = p;
   }

@@ -12,7 +12,7 @@
  * @module
  */
 import { concat, utf8 } from "../bytes.js";
-import { LowOrderPointError, primitives as defaultPrimitives, type Primitives } from "../primitives.js";
+import { LowOrderPointError, primitives as defaultPrimitives, type Primitives, type X25519Key } from "../primitives.js";
 import type { RandomSource } from "../random.js";
 
 /** Bytes of one escrow field: ephemeral public key (32) ‖ sealed chain key (32 + 16). */
@@ -44,15 +44,16 @@ export function wrapChainKey(escrowPublic: Uint8Array, ratchetKey: Uint8Array, c
 }
 
 /**
- * Unwraps a chain key with the escrow secret key.
+ * Unwraps a chain key with the escrow secret key (32 bytes, or imported once with
+ * {@link Primitives.x25519Key} for many fields).
  * @returns the 32-byte chain key, or `null` if the field is not for this key (or was altered)
  */
-export function unwrapChainKey(escrowSecret: Uint8Array, escrowPublic: Uint8Array, ratchetKey: Uint8Array, field: Uint8Array, p: Primitives = defaultPrimitives): Uint8Array | null {
+export function unwrapChainKey(escrowSecret: Uint8Array | X25519Key, escrowPublic: Uint8Array, ratchetKey: Uint8Array, field: Uint8Array, p: Primitives = defaultPrimitives): Uint8Array | null {
   if (field.length !== ESCROW_FIELD_LENGTH) return null;
   const ephemeralPublic = field.subarray(0, 32);
   let shared: Uint8Array;
   try {
-    shared = p.x25519(escrowSecret, ephemeralPublic);
+    shared = escrowSecret instanceof Uint8Array ? p.x25519(escrowSecret, ephemeralPublic) : escrowSecret.ecdh(ephemeralPublic);
   } catch (e) {
     if (e instanceof LowOrderPointError) return null;
     throw e;
