@@ -66,7 +66,7 @@ export interface Primitives {
   /** scrypt (RFC 7914) with r = 8, p = 1 unless given, N = 2^logN. */
   scrypt(password: Uint8Array, salt: Uint8Array, logN: number, dkLen: number, r?: number, p?: number): Uint8Array;
 
-  // ── SHA-512 and Ed25519 (issue 10: Signal safety numbers, signed tree heads) ──────────
+  // ── SHA-512 and Ed25519 (Signal: safety numbers, X3DH, signed tree heads) ──────────
   /** SHA-512 (FIPS 180-4): the 64-byte digest of `message`. */
   sha512(message: Uint8Array): Uint8Array;
   /**
@@ -91,6 +91,18 @@ export interface Primitives {
    * @param signature - 64 bytes
    */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * AES-256-CBC (SP 800-38A §6.2) with PKCS#7 padding (RFC 5652 §6.3), as Signal messages use it.
+   * @param key - 32 bytes; @param iv - 16 bytes
+   * @returns ciphertext, a multiple of 16 bytes and 1–16 bytes longer than the plaintext
+   */
+  aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Inverse of {@link Primitives.aes256CbcEncrypt}.
+   * @returns the plaintext, or `null` when the length or the padding is wrong (never throws for that;
+   *   callers authenticate first, so this is not a padding oracle)
+   */
+  aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
 }
 
 function u8(buf: Buffer | ArrayBuffer): Uint8Array {
@@ -134,7 +146,7 @@ function nodeX25519(privateKey: nodeCrypto.KeyObject, point: Uint8Array): Uint8A
   return out;
 }
 
-// ── Ed25519 on node:crypto (issue 10) ──────────────────────────────────────────────────
+// ── Ed25519 on node:crypto ──────────────────────────────────────────────────────────────
 
 /** An Ed25519 private key object from a 32-byte seed (JWK import, as for X25519 above). */
 function nodeEd25519PrivateKey(seed: Uint8Array): nodeCrypto.KeyObject {
@@ -216,7 +228,7 @@ export const nodePrimitives: Primitives = {
     const N = 2 ** logN;
     return u8(nodeCrypto.scryptSync(password, salt, dkLen, { N, r, p, maxmem: 128 * r * N + 32 * 1024 * 1024 }));
   },
-  // ── SHA-512 and Ed25519 (issue 10) ──
+  // ── SHA-512 and Ed25519 ──
   sha512(message) {
     // One-shot crypto.hash (Node >= 20.12): measured 7x faster than createHash for the short
     // inputs of a safety number's 5,200 rounds (1.7 us against 12.7 us per call here).
@@ -235,7 +247,24 @@ export const nodePrimitives: Primitives = {
       const key = nodeCrypto.createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
       return nodeCrypto.verify(null, message, key, signature);
     } catch {
-      return false; // a public key that does not decode to a point
+      return false; // not a point on the curve
+    }
+  },
+  aes256CbcEncrypt(key, iv, plaintext) {
+    checkLength(key, 32, "AES-256 key");
+    checkLength(iv, 16, "AES-CBC IV");
+    const c = nodeCrypto.createCipheriv("aes-256-cbc", key, iv);
+    return u8(Buffer.concat([c.update(plaintext), c.final()]));
+  },
+  aes256CbcDecrypt(key, iv, ciphertext) {
+    checkLength(key, 32, "AES-256 key");
+    checkLength(iv, 16, "AES-CBC IV");
+    if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+    const d = nodeCrypto.createDecipheriv("aes-256-cbc", key, iv);
+    try {
+      return u8(Buffer.concat([d.update(ciphertext), d.final()]));
+    } catch {
+      return null; // bad padding
     }
   },
 };
@@ -253,16 +282,15 @@ let noble: Promise<Primitives> | undefined;
  */
 export function loadNoblePrimitives(): Promise<Primitives> {
   noble ??= (async () => {
-    const [{ x25519 }, { chacha20poly1305 }, { hkdf }, { hmac }, { sha256 }, { scrypt }] = await Promise.all([
+    const [{ x25519, ed25519 }, { chacha20poly1305 }, { hkdf }, { hmac }, { sha256, sha512 }, { scrypt }, { cbc }] = await Promise.all([
       import("@noble/curves/ed25519.js"),
       import("@noble/ciphers/chacha.js"),
       import("@noble/hashes/hkdf.js"),
       import("@noble/hashes/hmac.js"),
       import("@noble/hashes/sha2.js"),
       import("@noble/hashes/scrypt.js"),
+      import("@noble/ciphers/aes.js"),
     ]);
-    // SHA-512 and Ed25519 (issue 10).
-    const [{ ed25519 }, { sha512 }] = await Promise.all([import("@noble/curves/ed25519.js"), import("@noble/hashes/sha2.js")]);
     const impl: Primitives = {
       name: "noble",
       x25519(scalar, point) {
@@ -319,7 +347,7 @@ export function loadNoblePrimitives(): Promise<Primitives> {
         const N = 2 ** logN;
         return scrypt(password, salt, { N, r, p, dkLen, maxmem: 128 * r * N + 32 * 1024 * 1024 });
       },
-      // ── SHA-512 and Ed25519 (issue 10) ──
+      // ── SHA-512, Ed25519 and AES-256-CBC (Signal, key transparency) ──
       sha512(message) {
         return sha512(message);
       },
@@ -338,6 +366,21 @@ export function loadNoblePrimitives(): Promise<Primitives> {
           return ed25519.verify(signature, message, publicKey, { zip215: false });
         } catch {
           return false;
+        }
+      },
+      aes256CbcEncrypt(key, iv, plaintext) {
+        checkLength(key, 32, "AES-256 key");
+        checkLength(iv, 16, "AES-CBC IV");
+        return cbc(key, iv).encrypt(plaintext);
+      },
+      aes256CbcDecrypt(key, iv, ciphertext) {
+        checkLength(key, 32, "AES-256 key");
+        checkLength(iv, 16, "AES-CBC IV");
+        if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+        try {
+          return cbc(key, iv).decrypt(ciphertext);
+        } catch {
+          return null; // bad padding
         }
       },
     };
@@ -446,4 +489,42 @@ const LOW_ORDER_PROBE = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 export function xwing(): XWing {
   if (xwingImpl === undefined) throw new Error("post-quantum support is not loaded: await loadXWing() (or loadPostQuantum()) first");
   return xwingImpl;
+}
+
+// ── Ed25519 → X25519 conversion (Signal X3DH; noble only) ─────────────────────────────────
+
+/**
+ * The birational map from Ed25519 keys to X25519 keys (RFC 7748 §4.1; libsodium's
+ * `crypto_sign_ed25519_pk_to_curve25519`), so one identity key both signs (Ed25519) and agrees
+ * (X25519). node:crypto has no such conversion: noble's is used by every backend.
+ */
+export interface MontgomeryConversion {
+  /**
+   * X25519 public key (u-coordinate) of an Ed25519 public key: u = (1 + y) / (1 − y).
+   * @throws RangeError for a key that is not 32 bytes or not a valid point
+   */
+  ed25519ToX25519Public(publicKey: Uint8Array): Uint8Array;
+  /** X25519 secret scalar of an Ed25519 seed: the clamped first half of SHA-512(seed) (RFC 8032 §5.1.5). */
+  ed25519ToX25519Secret(seed: Uint8Array): Uint8Array;
+}
+
+let montgomery: Promise<MontgomeryConversion> | undefined;
+
+/** Loads noble's Ed25519 → X25519 conversion once (on demand: the curve module costs start-up time). */
+export function loadMontgomeryConversion(): Promise<MontgomeryConversion> {
+  montgomery ??= import("@noble/curves/ed25519.js").then(({ ed25519 }) => ({
+    ed25519ToX25519Public(publicKey) {
+      checkLength(publicKey, 32, "Ed25519 public key");
+      try {
+        return ed25519.utils.toMontgomery(publicKey);
+      } catch {
+        throw new RangeError("not a valid Ed25519 public key");
+      }
+    },
+    ed25519ToX25519Secret(seed) {
+      checkLength(seed, 32, "Ed25519 seed");
+      return ed25519.utils.toMontgomerySecret(seed);
+    },
+  }));
+  return montgomery;
 }

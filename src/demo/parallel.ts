@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { encryptJobs, openJobs, type EncryptJob, type OpenJob } from "./jobs.js";
 import type { WorkerReply, WorkerRequest } from "./worker.js";
+import type { FsJob, FsResult } from "./forward-secrecy-jobs.js";
 
 /** Bulk crypto for scenarios; `done()` reports progress while a call is running. */
 export interface BulkCrypto {
@@ -16,6 +17,11 @@ export interface BulkCrypto {
   readonly threads: number;
   encrypt(jobs: readonly EncryptJob[], seed: string | undefined): Promise<Uint8Array[]>;
   open(secretKey: Uint8Array, jobs: readonly OpenJob[]): Promise<Uint8Array>;
+  /**
+   * forward-secrecy demo: whole conversations (simulations, then attacks), results in job order.
+   * Jobs are dealt round-robin so that each thread gets a share of the heavy ones.
+   */
+  forwardSecrecy(jobs: readonly FsJob[]): Promise<FsResult[]>;
   /** Items finished by the running call so far. */
   done(): number;
   close(): Promise<void>;
@@ -93,6 +99,24 @@ export function createBulkCrypto(threads = availableParallelism()): BulkCrypto {
         o += r.length;
       }
       return out;
+    },
+    async forwardSecrecy(jobs) {
+      progress.length = 0;
+      if (threads <= 1 || jobs.length < 2) {
+        const { runFsJob } = await import("./forward-secrecy-jobs.js");
+        const out: FsResult[] = [];
+        for (const job of jobs) {
+          out.push(await runFsJob(job));
+          progress[0] = out.length;
+        }
+        return out;
+      }
+      const n = Math.min(threads, jobs.length);
+      const parts = Array.from({ length: n }, (_, i) => jobs.filter((_, j) => j % n === i));
+      const ws = getWorkers();
+      const results = await Promise.all(parts.map((part, i) =>
+        runOn(ws[i] as Worker, i, { kind: "fs", jobs: part }, (r) => (r.kind === "fs-done" ? r.results : undefined))));
+      return jobs.map((_, j) => (results[j % n] as FsResult[])[Math.floor(j / n)] as FsResult);
     },
     done: () => progress.reduce((a, b) => a + b, 0),
     async close() {

@@ -30,6 +30,31 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     load: async () => (await import("./scenarios/leak.js")).run,
   },
   {
+    name: "forward-secrecy",
+    title: "Forward secrecy, measured: a seized phone against a leaked escrow key",
+    summary: "static keys vs the Signal ratchet vs the ratchet with escrow: what each stolen key really opens",
+    options: [
+      { kind: "int", name: "messages", description: "messages in each conversation", default: 1000, min: 2, max: 20_000 },
+      {
+        kind: "int", name: "event-at", description: "the phone is seized and the escrow key leaks right after this message (it counts as past)", min: 1,
+        default: (v) => Math.max(1, Math.floor((v["messages"] as number) / 2)), defaultText: "half of --messages",
+        max: (v) => v["messages"] as number, maxText: "--messages",
+      },
+      {
+        kind: "int", name: "drop", description: "messages to Alice sent before the event that arrive only after it", default: 0, min: 0,
+        max: (v) => v["event-at"] as number, maxText: "--event-at",
+      },
+      { kind: "int", name: "conversations", description: "conversations on the platform (Alice is in one)", default: 20, min: 1, max: 500 },
+    ],
+    scenes: ["Three ways to encrypt a chat", "The conversations, recorded whole", "The event", "What the stolen keys open", "Blast radius"],
+    examples: [
+      "doormat demo forward-secrecy",
+      "doormat demo forward-secrecy --messages 200 --event-at 120 --drop 3 --step",
+      "doormat demo forward-secrecy --seed 42 --json | jq 'select(.type==\"summary\").metrics'",
+    ],
+    load: async () => (await import("./scenarios/forward-secrecy.js")).run,
+  },
+  {
     name: "ghost",
     title: "The ghost in the chat: a silently added participant, and what catches it",
     summary: "GCHQ's ghost (2018) reads a chat; safety numbers, device signatures and key transparency catch it",

@@ -6,6 +6,7 @@
  */
 import type { ChalkInstance } from "chalk";
 import type { DemoEvent, Tone } from "../demo/events.js";
+import { renderTimeline } from "./timeline.js";
 
 export const WIDTH = 80;
 
@@ -91,6 +92,9 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, pacing: Pa
           break;
         case "result":
           await say(wrap(e.text, "    ").map((l, i) => (i === 0 ? `  ${mark(e.tone)} ${tone(e.tone, l.slice(4))}` : tone(e.tone, l))));
+          break;
+        case "timeline":
+          await say(["", ...renderTimeline(e, WIDTH - 2).map((l) => `  ${l.replace(/[█▒]+/g, (m) => c.red(m))}`), ""]);
           break;
         case "metric":
           break; // metrics are for scripts; people read them in steps, results and the summary
