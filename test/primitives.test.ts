@@ -31,8 +31,10 @@ const GROUPS: Record<string, number> = {
   "HMAC-SHA-256 (RFC 4231)": 6,
   "SHA-256 (FIPS 180-4)": 3,
   "scrypt (RFC 7914)": 2,
+  "P-256 ECDH (NIST CAVP)": 9,
+  "Dual_EC_DRBG (SP 800-90A, P-256)": 3,
 };
-const EXPECTED_COUNT = 29;
+const EXPECTED_COUNT = 41;
 
 // Run once per backend at collection time so each vector is its own test below.
 const katResults: SelftestResult[] = backends.flatMap((b) => runKnownAnswerTests(b));
@@ -102,7 +104,8 @@ const corruptions: readonly {
   { what: "open skipping the tag check", corrupt: (p) => ({ open: unauthenticatedOpen(p) }), fails: isTamperTest },
   { what: "hkdf output", corrupt: (p) => ({ hkdf: (i, s, n, l) => flip(p.hkdf(i, s, n, l)) }), fails: (r) => r.group === "HKDF-SHA-256 (RFC 5869)" },
   { what: "hmac output", corrupt: (p) => ({ hmac: (k, m) => flip(p.hmac(k, m)) }), fails: (r) => r.group === "HMAC-SHA-256 (RFC 4231)" },
-  { what: "sha256 output", corrupt: (p) => ({ sha256: (m) => flip(p.sha256(m)) }), fails: (r) => r.group === "SHA-256 (FIPS 180-4)" },
+  // Dual EC's instantiate hashes its seed (Hash_df over SHA-256): its generator vectors fail too.
+  { what: "sha256 output", corrupt: (p) => ({ sha256: (m) => flip(p.sha256(m)) }), fails: (r) => r.group === "SHA-256 (FIPS 180-4)" || (r.group === "Dual_EC_DRBG (SP 800-90A, P-256)" && !r.name.startsWith("trapdoor")) },
   {
     what: "scrypt output",
     corrupt: (p) => ({ scrypt: (pw, s, logN, dkLen, r, par) => flip(p.scrypt(pw, s, logN, dkLen, r, par)) }),
@@ -131,7 +134,7 @@ describe("known-answer tests detect a wrong backend", () => {
     const boom = (): never => {
       throw new TypeError("boom");
     };
-    const throwing: Primitives = { name: "noble", x25519: boom, x25519Base: boom, x25519Key: boom, seal: boom, open: boom, sealInto: boom, openInto: boom, hkdf: boom, hmac: boom, sha256: boom, scrypt: boom };
+    const throwing: Primitives = { name: "noble", x25519: boom, x25519Base: boom, x25519Key: boom, seal: boom, open: boom, sealInto: boom, openInto: boom, hkdf: boom, hmac: boom, sha256: boom, scrypt: boom, p256Base: boom, p256Ecdh: boom, p256Key: boom };
     const results = runKnownAnswerTests(throwing);
     expect(results).toHaveLength(EXPECTED_COUNT);
     for (const r of results) {
