@@ -7,3 +7,4 @@ export { DUAL_EC_NIST_Q, DUAL_EC_P, OUTLEN_BYTES, P256_N, invertModN, toBigInt, 
 export { DualEcDrbg, dualEcGenerate, hashDf256, type DualEcOptions, type GenerateTrace } from "./drbg.js";
 export { backdooredQ, trapdoorFits, type BackdooredQ } from "./backdoor.js";
 export { CANDIDATES, mergeResults, searchCandidates, type Observation, type SearchResult, type Survivor } from "./attack.js";
+export { SESSION_INFO, boxHandshake, openRecord, sealRecord, sessionKey, type BoxHandshake } from "./session.js";
