@@ -89,7 +89,7 @@ export const FACTS = {
     text:
       "2012: someone replaced Juniper's Q in ScreenOS with their own (6.2.0r15-r18, 6.3.0r12-r20); Juniper's patch put the 2008 Q back.",
     source:
-      'Checkoway et al., ACM CCS 2016; The Register, 26 Jan 2016 (ISN list archive, mail-archive.com/isn@lists.infosecnews.org/msg01880.html); firmware string diffs in github.com/hdm/juniper-cve-2015-7755 (diffs/ssg500.6.2.0r14.0-15.0.strings.diff, diffs/ssg500.6.3.0r12.0-t12b.0.strings.diff)',
+      "Checkoway et al., ACM CCS 2016; The Register, 26 Jan 2016; ScreenOS firmware string diffs, https://github.com/hdm/juniper-cve-2015-7755",
   },
   juniperAdvisory: {
     id: "juniperAdvisory",

@@ -218,7 +218,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "scene", index: 4, title: "Someone swaps Q" };
   yield { type: "fact", ...FACTS.juniperSwap };
   const intruder = backdooredQ(random);
-  yield { type: "narration", text: "An intruder with access to the firmware replaces the 64 hex digits of Q's x-coordinate with those of a Q it made, keeping its own d. Nothing else changes." };
+  yield { type: "narration", text: "An intruder with access to the firmware replaces the constant Q with a Q it made, keeping its own d. Nothing else in the product changes." };
   yield { type: "step", text: `firmware Q before: x = ${toHex(vendor.q.subarray(1))}` };
   yield { type: "step", text: `firmware Q after:  x = ${toHex(intruder.q.subarray(1))}` };
   // A firmware update means a reboot: the generator is seeded afresh, so any state the vendor
