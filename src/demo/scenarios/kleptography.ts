@@ -160,7 +160,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
 
   // ── Scene 1 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 1, title: "A generator with a spare key" };
-  yield { type: "narration", text: "Dual_EC_DRBG is a random number generator from NIST SP 800-90A. Each output is the x-coordinate of a point s·Q on the curve P-256, minus its top 16 bits, and the next state is the x-coordinate of s·P. If someone knows a number d with P = d·Q, one output tells them the next state, and the next state tells them everything after it." };
+  yield { type: "narration", text: "Dual_EC_DRBG is a random number generator from NIST SP 800-90A. Each output is the x-coordinate of a point s·Q on the curve P-256, minus its top 16 bits, and the next state is the x-coordinate of s·P. If someone knows a number d with P = d·Q, 32 bytes of output (one block and 2 bytes of the next) give them the generator's state, and the state gives them everything after it." };
   yield { type: "fact", ...FACTS.juniperDualEc };
   const vendor = backdooredQ(random);
   yield { type: "step", text: `the VPN vendor's firmware uses P = G and its own Q, x = ${toHex(vendor.q.subarray(1))}` };
