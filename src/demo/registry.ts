@@ -34,7 +34,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     title: "Nobody but us? The Dual EC trapdoor and the Juniper key swap",
     summary: "a VPN box's Dual EC generator, its maker's trapdoor, and the day someone swaps Q",
     options: [
-      { kind: "flag", name: "full", description: "search all 65,536 candidates per trapdoor (about a minute on 2 cores) instead of a slice" },
+      { kind: "flag", name: "full", description: "search all 65,536 candidates for each of the three searches instead of a slice" },
       { kind: "int", name: "slice", description: "candidates searched per trapdoor without --full (a slice that holds the right one)", default: 2048, min: 256, max: 65536 },
       { kind: "int", name: "messages", description: "records in each recorded VPN session", default: 5, min: 1, max: 1000 },
     ],

@@ -70,7 +70,7 @@ function checkObservation(obs: Observation): { check: Uint8Array; blocks: number
 /**
  * Try the candidates `from ≤ high < to` for the 16 bits Dual EC dropped from the first block.
  * @param trapdoor - d (32 bytes big-endian, 1 ≤ d < n)
- * @param onProgress - called with the number of candidates done so far, every 256
+ * @param onProgress - called with the number of candidates done so far, every 64 and at the end
  * @throws RangeError for an observation of the wrong size or a range outside [0, 65536]
  */
 export function searchCandidates(
@@ -94,7 +94,7 @@ export function searchCandidates(
   const survivors: Survivor[] = [];
   let onCurve = 0;
   for (let high = from; high < to; high++) {
-    if (options.onProgress && (high - from) % 256 === 0 && high > from) options.onProgress(high - from);
+    if (options.onProgress && (high - from) % 64 === 0 && high > from) options.onProgress(high - from);
     point[1] = high >>> 8;
     point[2] = high & 0xff;
     let s2: bigint;

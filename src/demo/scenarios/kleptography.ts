@@ -118,7 +118,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     return [from, from + sliceSize];
   }
 
-  /** Search a slice with a trapdoor over the worker threads, reporting progress with the rate. */
+  /** Search a slice with a trapdoor over the worker threads, reporting progress with the rate (candidates/s). */
   async function* attack(who: string, trapdoor: Uint8Array, q: Uint8Array, s: Session, [from, to]: [number, number]): AsyncGenerator<DemoEvent, Attempt> {
     const obs: Observation = { output: s.handshake.nonce, q };
     const total = to - from;
@@ -133,11 +133,11 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       if (settled) break;
       const done = Math.min(ctx.bulk.done(), total - 1);
       const rate = done / Math.max((ctx.now() - t0) / 1000, 1e-9);
-      yield { type: "progress", task: `${who}: ${fmt(Math.round(rate))} candidates/s`, done, total };
+      yield { type: "progress", task: `${who}: ${fmt(Math.round(rate))}/s`, done, total };
     }
     const search = await work;
     const seconds = (ctx.now() - t0) / 1000;
-    yield { type: "progress", task: `${who}: ${fmt(Math.round(total / Math.max(seconds, 1e-9)))} candidates/s`, done: total, total };
+    yield { type: "progress", task: `${who}: ${fmt(Math.round(total / Math.max(seconds, 1e-9)))}/s`, done: total, total };
     // Confirm each survivor the way an attacker can: does its predicted key open the recording?
     let opened: Attempt["opened"];
     for (const sv of search.survivors) {
@@ -188,7 +188,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       ? `The holder of d tries all ${fmt(CANDIDATES)} values of the 16 missing bits. For each x that lies on the curve, d times that point gives a candidate next state, which is kept only if it reproduces the last 2 bytes of the nonce.`
       : `The holder of d tries values of the 16 missing bits. For each x that lies on the curve, d times that point gives a candidate next state, which is kept only if it reproduces the last 2 bytes of the nonce. To keep the show short, this run searches a slice of ${fmt(sliceSize)} of the ${fmt(CANDIDATES)} candidates, ${fmt(slice1[0])} to ${fmt(slice1[1] - 1)}, chosen by the demo to contain the right one; --full searches them all.`,
   };
-  const a1 = yield* attack("vendor's trapdoor", vendor.trapdoor, vendor.q, session1, slice1);
+  const a1 = yield* attack("vendor's d", vendor.trapdoor, vendor.q, session1, slice1);
   const threadsUsed = a1.threads;
   yield { type: "step", text: `${fmt(a1.search.tried)} candidates in ${a1.seconds.toFixed(2)} s on ${threadsUsed} thread${threadsUsed === 1 ? "" : "s"}: ${fmt(a1.search.onCurve)} on the curve, ${a1.search.survivors.length} matched the last 2 bytes` };
   const stateRecovered = a1.opened !== undefined && equalBytes(a1.opened.state, session1.stateAfterNonce);
@@ -242,9 +242,9 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "scene", index: 5, title: "Nobody but us?" };
   const slice2 = sliceFor(session2);
   yield { type: "narration", text: full ? "Both trapdoor holders search all the candidates of the new nonce." : `Both trapdoor holders search the same slice of the new nonce's candidates, ${fmt(slice2[0])} to ${fmt(slice2[1] - 1)}, which contains the right one.` };
-  const a2 = yield* attack("vendor's trapdoor", vendor.trapdoor, intruder.q, session2, slice2);
+  const a2 = yield* attack("vendor's d", vendor.trapdoor, intruder.q, session2, slice2);
   yield { type: "result", tone: a2.opened ? "bad" : "neutral", text: `vendor's trapdoor: ${fmt(a2.search.onCurve)} points on the curve, ${a2.search.survivors.length} matched the last 2 bytes, ${a2.opened ? "the session OPENED" : "none opens the session"} (${a2.seconds.toFixed(2)} s)` };
-  const a3 = yield* attack("intruder's trapdoor", intruder.trapdoor, intruder.q, session2, slice2);
+  const a3 = yield* attack("intruder's d", intruder.trapdoor, intruder.q, session2, slice2);
   yield { type: "result", tone: a3.opened ? "bad" : "good", text: `intruder's trapdoor: ${a3.search.survivors.length} matched, ${a3.opened ? `session decrypted: ${a3.decrypted} of ${nMessages} records` : "no candidate opens the session"} (${a3.seconds.toFixed(2)} s)` };
   if (a3.opened) {
     const intruderView = DualEcDrbg.fromState(a3.opened.state, { q: intruder.q });
