@@ -54,6 +54,7 @@ describe("demo kleptography --json", () => {
       old_trapdoor_after_swap: 0,
       new_trapdoor_after_swap: 1,
       after_swap_messages_decrypted: 3,
+      output_tests_passed: 2,
       full: 0,
       slice_size: 256,
     });

@@ -228,12 +228,15 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const sample = 2500; // 20,000 bits
   const statsBefore = outputStats(DualEcDrbg.fromState(box.state, { q: vendor.q }).generate(sample));
   const statsAfter = outputStats(DualEcDrbg.fromState(swapped.state, { q: intruder.q }).generate(sample));
+  let outputTestsPassed = 0;
   for (const [label, st] of [["old Q", statsBefore], ["new Q", statsAfter]] as const) {
+    // Pass: bit balance within 4 standard deviations, chi-square below ~330.5 (p ≈ 0.001, 255 dof).
     const z = (st.ones - st.bits / 2) / Math.sqrt(st.bits / 4);
     const pass = Math.abs(z) < 4 && st.chi2 < 330.5;
+    if (pass) outputTestsPassed++;
     yield { type: "step", text: `output test, ${label}: ${fmt(st.ones)} ones in ${fmt(st.bits)} bits (z = ${z.toFixed(2)}), byte chi-square ${st.chi2.toFixed(1)} on 255 degrees of freedom: ${pass ? "passes" : "FAILS"}` };
   }
-  yield { type: "narration", text: "Both pass, as they must: every output is just the x-coordinate of a curve point, whoever holds the trapdoor. No output test can tell which Q has a trapdoor, or whose it is. The box keeps working, and a new session is recorded." };
+  yield { type: "narration", text: "Every output is just the x-coordinate of a curve point, whoever holds the trapdoor: output tests cannot tell which Q has a trapdoor, or whose it is. The box keeps working, and a new session is recorded." };
   const session2 = recordSession(swapped);
   yield { type: "step", text: `new handshake nonce: ${toHex(session2.handshake.nonce)}` };
   yield { type: "pause" };
@@ -251,7 +254,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     const matched = matching(intruderView.generate(32), session2.handshake.dhSecret);
     yield { type: "step", text: `the intruder predicted the box's new DH secret: ${matched} of 32 bytes exact` };
   }
-  yield { type: "step", text: `the session recorded before the swap stays open to the vendor: ${a1.decrypted} of ${nMessages} records; recordings are forever` };
+  yield { type: "step", text: `the session recorded before the swap stays open to the vendor (${a1.decrypted} of ${nMessages} records): a recording does not expire` };
   yield { type: "narration", text: "The trapdoor never belonged to its maker alone: it belongs to whoever controls the constant. Whoever swapped Q took the backdoor over, and the vendor's key went silent without any test noticing." };
   yield { type: "fact", ...FACTS.juniperAdvisory };
   yield { type: "narration", text: "Deviations from ScreenOS, for honesty: ScreenOS passed Dual EC output through an ANSI X9.31 stage that a bug made a pass-through, so this demo uses the Dual EC output directly; its handshake is a simplified one (a 32-byte nonce, then an X25519 key, HKDF-SHA-256 and ChaCha20-Poly1305) instead of IKE and ESP; and both Qs here were made by this run, not Juniper's or the 2012 one." };
@@ -268,7 +271,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       { label: "later output predicted exactly", value: `${predictedBytes} bytes`, tone: predictedBytes > 0 ? "bad" : "good" },
       { label: "vendor's trapdoor, after the swap", value: a2.opened ? "still opens the session" : "opens nothing", tone: a2.opened ? "bad" : "neutral" },
       { label: "intruder's trapdoor, after the swap", value: a3.opened ? `opens the session (${a3.decrypted} of ${nMessages} records)` : "opens nothing", tone: a3.opened ? "bad" : "good" },
-      { label: "output tests, old Q / new Q", value: "both pass", tone: "neutral" },
+      { label: "output tests passed, old Q and new Q", value: `${outputTestsPassed} of 2`, tone: "neutral" },
     ],
     metrics: {
       candidates_tried: a1.search.tried,
@@ -283,6 +286,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       old_trapdoor_survivors_after_swap: a2.search.survivors.length,
       new_trapdoor_survivors_after_swap: a3.search.survivors.length,
       after_swap_messages_decrypted: a3.decrypted,
+      output_tests_passed: outputTestsPassed,
       full: full ? 1 : 0,
       slice_size: sliceSize,
       threads: threadsUsed,
