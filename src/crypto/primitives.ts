@@ -26,6 +26,50 @@ export class LowOrderPointError extends Error {
   }
 }
 
+// ── P-256 (added for Dual_EC_DRBG, src/crypto/dualec/) ─────────────────────────────────────
+
+/**
+ * A secret P-256 scalar imported once into a backend: for a search that multiplies thousands
+ * of points by the same scalar (the Dual EC trapdoor).
+ */
+export interface P256Key {
+  /** scalar·G as a 33-byte SEC 1 compressed point. */
+  publicKey(): Uint8Array;
+  /**
+   * x(scalar·point): the 32-byte x-coordinate, big-endian (SEC 1 §3.3.1 ECDH primitive).
+   * @throws InvalidPointError if `point` is not a point of P-256 in SEC 1 form
+   */
+  ecdh(point: Uint8Array): Uint8Array;
+}
+
+/**
+ * Thrown by the P-256 primitives for an encoding that is not a point of the curve: wrong length
+ * or prefix, an x with no square root (about half of all x), or a coordinate ≥ p.
+ */
+export class InvalidPointError extends Error {
+  constructor() {
+    super("not a P-256 point (SEC 1 compressed 02/03 ‖ x or uncompressed 04 ‖ x ‖ y)");
+    this.name = "InvalidPointError";
+  }
+}
+
+/** P-256 group order n (FIPS 186-4 §D.1.2.3). Scalars are 32 bytes big-endian, 1 ≤ s < n. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+function checkP256Scalar(scalar: Uint8Array): void {
+  if (scalar.length !== 32) throw new RangeError("P-256 scalar must be 32 bytes");
+  let s = 0n;
+  for (const b of scalar) s = (s << 8n) | BigInt(b);
+  if (s === 0n || s >= P256_N) throw new RangeError("P-256 scalar must be in [1, n-1]");
+}
+
+/** SEC 1 encodings we accept (both backends alike: OpenSSL also takes "hybrid" 06/07, noble does not). */
+function checkP256Encoding(point: Uint8Array): void {
+  const ok = (point.length === 33 && (point[0] === 2 || point[0] === 3)) || (point.length === 65 && point[0] === 4);
+  if (!ok) throw new InvalidPointError();
+}
+// ── end P-256 ───────────────────────────────────────────────────────────────────────────────
+
 /** The set of primitives doormat uses; each backend implements all of it. */
 export interface Primitives {
   /** Backend name, shown by `selftest`. */
@@ -103,6 +147,24 @@ export interface Primitives {
    *   callers authenticate first, so this is not a padding oracle)
    */
   aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
+  // ── P-256 (for Dual_EC_DRBG) ──
+  /**
+   * P-256 scalar × base point G (FIPS 186-4 §D.1.2.3).
+   * @param scalar - 32 bytes big-endian, 1 ≤ s < n
+   * @returns the 33-byte SEC 1 compressed point
+   * @throws RangeError for a scalar of the wrong length or outside [1, n-1]
+   */
+  p256Base(scalar: Uint8Array): Uint8Array;
+  /**
+   * x(scalar·point) on P-256: the SEC 1 §3.3.1 ECDH primitive (also: one Dual EC step).
+   * @param scalar - 32 bytes big-endian, 1 ≤ s < n
+   * @param point - SEC 1 compressed (33 bytes) or uncompressed (65 bytes)
+   * @returns the 32-byte x-coordinate
+   * @throws RangeError for a bad scalar; InvalidPointError for a point not on the curve
+   */
+  p256Ecdh(scalar: Uint8Array, point: Uint8Array): Uint8Array;
+  /** Import a scalar once for many {@link Primitives.p256Ecdh} calls (same results). */
+  p256Key(scalar: Uint8Array): P256Key;
 }
 
 function u8(buf: Buffer | ArrayBuffer): Uint8Array {
@@ -267,6 +329,32 @@ export const nodePrimitives: Primitives = {
       return null; // bad padding
     }
   },
+  // ── P-256 (for Dual_EC_DRBG) ──
+  p256Base(scalar) {
+    return nodePrimitives.p256Key(scalar).publicKey();
+  },
+  p256Ecdh(scalar, point) {
+    return nodePrimitives.p256Key(scalar).ecdh(point);
+  },
+  p256Key(scalar) {
+    // node's ECDH object takes compressed points in computeSecret and returns x(scalar·point)
+    // directly; setPrivateKey costs one fixed-base multiplication (it derives the public key).
+    checkP256Scalar(scalar);
+    const ecdh = nodeCrypto.createECDH("prime256v1");
+    ecdh.setPrivateKey(scalar);
+    return {
+      publicKey: () => u8(ecdh.getPublicKey(null, "compressed")),
+      ecdh: (point) => {
+        checkP256Encoding(point);
+        try {
+          return u8(ecdh.computeSecret(point));
+        } catch (e) {
+          if ((e as { code?: string }).code === "ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY") throw new InvalidPointError();
+          throw e;
+        }
+      },
+    };
+  },
 };
 
 function checkLength(bytes: Uint8Array, n: number, what: string): void {
@@ -282,7 +370,7 @@ let noble: Promise<Primitives> | undefined;
  */
 export function loadNoblePrimitives(): Promise<Primitives> {
   noble ??= (async () => {
-    const [{ x25519, ed25519 }, { chacha20poly1305 }, { hkdf }, { hmac }, { sha256, sha512 }, { scrypt }, { cbc }] = await Promise.all([
+    const [{ x25519, ed25519 }, { chacha20poly1305 }, { hkdf }, { hmac }, { sha256, sha512 }, { scrypt }, { cbc }, { p256 }] = await Promise.all([
       import("@noble/curves/ed25519.js"),
       import("@noble/ciphers/chacha.js"),
       import("@noble/hashes/hkdf.js"),
@@ -290,6 +378,7 @@ export function loadNoblePrimitives(): Promise<Primitives> {
       import("@noble/hashes/sha2.js"),
       import("@noble/hashes/scrypt.js"),
       import("@noble/ciphers/aes.js"),
+      import("@noble/curves/nist.js"), // P-256 (for Dual_EC_DRBG)
     ]);
     const impl: Primitives = {
       name: "noble",
@@ -382,6 +471,27 @@ export function loadNoblePrimitives(): Promise<Primitives> {
         } catch {
           return null; // bad padding
         }
+      },
+      // ── P-256 (for Dual_EC_DRBG) ──
+      p256Base(scalar) {
+        checkP256Scalar(scalar);
+        return p256.getPublicKey(scalar, true);
+      },
+      p256Ecdh(scalar, point) {
+        checkP256Scalar(scalar);
+        checkP256Encoding(point);
+        let shared: Uint8Array;
+        try {
+          shared = p256.getSharedSecret(scalar, point, true);
+        } catch {
+          // With the scalar and the encoding checked, noble only throws for a point off the curve.
+          throw new InvalidPointError();
+        }
+        return shared.subarray(1);
+      },
+      p256Key(scalar) {
+        checkP256Scalar(scalar);
+        return { publicKey: () => impl.p256Base(scalar), ecdh: (point) => impl.p256Ecdh(scalar, point) };
       },
     };
     return impl;

@@ -74,6 +74,23 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     ],
     load: async () => (await import("./scenarios/ghost.js")).run,
   },
+  {
+    name: "kleptography",
+    title: "Nobody but us? The Dual EC trapdoor and the Juniper key swap",
+    summary: "a VPN box's Dual EC generator, its maker's trapdoor, and the day someone swaps Q",
+    options: [
+      { kind: "flag", name: "full", description: "search all 65,536 candidates for each of the three searches instead of a slice" },
+      { kind: "int", name: "slice", description: "candidates searched per trapdoor without --full (a slice that holds the right one)", default: 2048, min: 256, max: 65536 },
+      { kind: "int", name: "messages", description: "records in each recorded VPN session", default: 5, min: 1, max: 1000 },
+    ],
+    scenes: ["A generator with a spare key", "A handshake, recorded", "The trapdoor holder", "Someone swaps Q", "Nobody but us?"],
+    examples: [
+      "doormat demo kleptography --step",
+      "doormat demo kleptography --full",
+      "doormat demo kleptography --seed 42 --json | jq 'select(.type==\"summary\").metrics'",
+    ],
+    load: async () => (await import("./scenarios/kleptography.js")).run,
+  },
 ];
 
 /** Look a scenario up by name. */

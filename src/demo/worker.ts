@@ -6,17 +6,21 @@
 import { parentPort } from "node:worker_threads";
 import { encryptJobs, openJobs, type EncryptJob, type OpenJob } from "./jobs.js";
 import type { FsJob, FsResult } from "./forward-secrecy-jobs.js";
+import { searchCandidates, type Observation, type SearchResult } from "../crypto/dualec/attack.js";
 
 export type WorkerRequest =
   | { readonly kind: "encrypt"; readonly jobs: EncryptJob[]; readonly first: number; readonly seed: string | undefined }
   | { readonly kind: "open"; readonly secretKey: Uint8Array; readonly jobs: OpenJob[] }
-  | { readonly kind: "fs"; readonly jobs: FsJob[] };
+  | { readonly kind: "fs"; readonly jobs: FsJob[] }
+  /** Dual EC trapdoor search over candidates [from, to) (demo kleptography). */
+  | { readonly kind: "dualec-search"; readonly obs: Observation; readonly trapdoor: Uint8Array; readonly from: number; readonly to: number };
 
 export type WorkerReply =
   | { readonly kind: "progress"; readonly done: number }
   | { readonly kind: "encrypted"; readonly ciphertexts: Uint8Array[] }
   | { readonly kind: "opened"; readonly result: Uint8Array }
   | { readonly kind: "fs-done"; readonly results: FsResult[] }
+  | { readonly kind: "dualec-searched"; readonly result: SearchResult }
   | { readonly kind: "error"; readonly message: string };
 
 const port = parentPort;
@@ -40,7 +44,9 @@ if (port) {
       return;
     }
     try {
-      if (req.kind === "encrypt") {
+      if (req.kind === "dualec-search") {
+        port.postMessage({ kind: "dualec-searched", result: searchCandidates(req.obs, req.trapdoor, req.from, req.to, { onProgress: progress }) } satisfies WorkerReply);
+      } else if (req.kind === "encrypt") {
         port.postMessage({ kind: "encrypted", ciphertexts: encryptJobs(req.jobs, req.first, req.seed, progress) } satisfies WorkerReply);
       } else {
         const result = openJobs(req.secretKey, req.jobs, progress);
