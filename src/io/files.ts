@@ -169,12 +169,21 @@ const liveTemporaryFiles = new Set<string>();
 export function removeTemporaryFiles(): void {
   for (const f of liveTemporaryFiles) {
     try {
-      fs.rmSync(f, { force: true });
+      fs.rmSync(f, { force: true, recursive: true }); // recursive: a temporary directory (demo --out)
     } catch {
       /* nothing more can be done while exiting */
     }
   }
   liveTemporaryFiles.clear();
+}
+
+/**
+ * Register (or, with `live` false, release) a temporary path that a signal must remove: a
+ * directory being filled before it is renamed into place (demo --out).
+ */
+export function trackTemporaryPath(p: string, live: boolean): void {
+  if (live) liveTemporaryFiles.add(p);
+  else liveTemporaryFiles.delete(p);
 }
 
 /**
