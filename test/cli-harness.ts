@@ -24,6 +24,10 @@ export interface RunOptions {
   passphrases?: string[];
   random?: RandomSource;
   scryptWorkFactor?: number;
+  /** A fake terminal for demo shows (keys); absent: there is no terminal. */
+  openShowTerminal?: Deps["openShowTerminal"];
+  /** The terminal's width, as if stdout were one. */
+  columns?: number;
 }
 
 /** Run `doormat ARGS…` in this process. */
@@ -52,6 +56,8 @@ export async function doormat(args: string[], o: RunOptions = {}): Promise<RunRe
     now: () => new Date("2026-01-02T03:04:05Z"),
     scryptWorkFactor: o.scryptWorkFactor ?? 10,
     sleep: async () => {},
+    ...(o.openShowTerminal ? { openShowTerminal: o.openShowTerminal } : {}),
+    ...(o.columns !== undefined ? { columns: o.columns } : {}),
   };
   const cwd = process.cwd();
   if (o.cwd) process.chdir(o.cwd);

@@ -178,7 +178,7 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: T
       const step = Math.min(PLAIN_STEPS, Math.floor((PLAIN_STEPS * e.done) / e.total));
       if (step > t.drawn && (step < PLAIN_STEPS || finished)) {
         const at = finished ? e.total : Math.floor((e.total * step) / PLAIN_STEPS);
-        if (at > 0) await say([`  ${e.task}: ${at.toLocaleString("en-US")}/${e.total.toLocaleString("en-US")}`]);
+        if (at > 0) await say(wrap(`${e.task}: ${at.toLocaleString("en-US")}/${e.total.toLocaleString("en-US")}`, "  ", width));
         t.drawn = step;
       }
     } else if (options.progress === "count" && !transient) {
