@@ -46,29 +46,30 @@ run "doormat keygen -o bob.key"
 run "doormat keygen --authority 'Lawful Access' -o gov.key"
 
 say "Alice writes to Bob on a service that must escrow every message."
-run "echo 'meet me at the usual place, 7pm' > note.txt"
-run 'bob=$(doormat pubkey bob.key); gov=$(doormat pubkey gov.key)'
-run 'doormat encrypt -r "$bob" --escrow "$gov" -o note.age note.txt'
+run "echo 'meet me at the usual place, 7pm' > msg"
+run 'bob=$(doormat pubkey bob.key)'
+run 'gov=$(doormat pubkey gov.key)'
+run 'doormat encrypt -r "$bob" --escrow "$gov" -o msg.age msg'
 
 say "The header says who else can read it."
-run "doormat inspect note.age"
+run "doormat inspect msg.age"
 
 say "Bob reads it. Stock age does not even notice the escrow stanza."
 if command -v age >/dev/null 2>&1; then
-  run "age -d -i bob.key note.age"
+  run "age -d -i bob.key msg.age"
 else
   echo "(stock age is not installed; using doormat)"
-  run "doormat decrypt -i bob.key note.age"
+  run "doormat decrypt -i bob.key msg.age"
 fi
 
 say "Lawful access, as designed: the authority reads it too."
-run "doormat decrypt -i gov.key note.age"
+run "doormat decrypt -i gov.key msg.age"
 
 say "The leak: the authority's key file is copied. It is just a file."
 run "mkdir attacker && cp gov.key attacker/stolen.key"
 
 say "The attacker reads Alice's message — and every other escrowed message, past and future."
-run "doormat decrypt -i attacker/stolen.key note.age"
+run "doormat decrypt -i attacker/stolen.key msg.age"
 
 say "Now at scale: thousands of users, two services, one leak."
 run "doormat demo leak --users 500 --messages 2000 --width $cols"
