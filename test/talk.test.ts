@@ -207,6 +207,16 @@ describe("keys", () => {
     }
   });
 
+  it("--pace is honoured when output is not a terminal; without it, a pipe runs straight through", async () => {
+    const args = ["demo", "leak", "--seed", "1", "--users", "4", "--messages", "6"];
+    const slept: number[] = [];
+    await doormat([...args, "--pace", "900"], { sleep: async (ms) => void slept.push(ms) });
+    expect(slept.filter((ms) => ms === 900)).toHaveLength(6); // one pause per scene
+    const none: number[] = [];
+    await doormat(args, { sleep: async (ms) => void none.push(ms) });
+    expect(none).toEqual([]);
+  });
+
   it("--from-scene runs the earlier scenes silently; --step without a terminal is an error", async () => {
     const term = scripted([]);
     const r = await doormat(["demo", "leak", "--seed", "1", "--users", "4", "--messages", "6", "--from-scene", "5", "--pace", "0"], { openShowTerminal: async () => term });
@@ -309,8 +319,8 @@ describe("--out worlds are whole or absent", () => {
   const world = (seed: string, users: number, messages: number, out: string, ...more: string[]) =>
     doormat(["demo", "leak", "--seed", seed, "--users", String(users), "--messages", String(messages), "--out", out, ...more]);
 
-  it("a run stopped by SIGINT leaves nothing at the target, nor beside it", async () => {
-    const parent = join(dir, "sigint");
+  it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("a run stopped by %s leaves nothing at the target, nor beside it", async (signal, status) => {
+    const parent = join(dir, signal);
     mkdirSync(parent);
     const target = join(parent, "w");
     const child = spawn(process.execPath, [BIN, "demo", "leak", "--users", "3000", "--messages", "20000", "--threads", "1", "--out", target], { stdio: "ignore", env: { ...process.env, NO_COLOR: "1" } });
@@ -322,8 +332,8 @@ describe("--out worlds are whole or absent", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(readdirSync(parent).some((n) => n.startsWith(".w.doormat-"))).toBe(true);
-    child.kill("SIGINT");
-    expect(await exited).toBe(130);
+    child.kill(signal);
+    expect(await exited).toBe(status);
     expect(readdirSync(parent)).toEqual([]);
   }, 120_000);
 

@@ -103,7 +103,8 @@ Examples:
   $ doormat demo                              # the leak, paced for a terminal
   $ doormat demo --list                       # the scenarios, one line each
   $ doormat demo leak --help                  # its options and scenes
-  $ doormat demo leak --users 200 --messages 1000 --step
+  $ doormat demo leak --users 200 --messages 1000 --step --clear   # slides
+  $ doormat demo leak --seed 42 --pace 2000 --cast talk.cast        # a recording
   $ doormat demo leak --seed 42 --json | jq 'select(.type=="summary")'
   $ doormat demo leak --seed 42 --users 20 --messages 50 --out world/
   $ cat world/README.txt     # the exact commands to check any file with stock age`);

@@ -52,11 +52,6 @@ export class CastRecorder {
     };
   }
 
-  /** Move the clock on (e.g. the time a speaker spends on a scene under --step). */
-  wait(ms: number): void {
-    this.#ms += ms;
-  }
-
   /** The file: newline-delimited JSON. */
   text(): string {
     return this.#lines.join("\n") + "\n";

@@ -38,8 +38,6 @@ export interface SlideOptions {
   /** The first scene shown (1: all); earlier scenes run without output. */
   readonly fromScene: number;
   readonly chalk: ChalkInstance;
-  /** Called at each pause under --step, before waiting (a recording moves its clock on). */
-  onStep?(): void;
 }
 
 /**
@@ -66,10 +64,7 @@ export function slideShow(live: TerminalRenderer, keys: KeySource | null, option
       keys.prompt("\r\u001b[K");
       if (key === "quit") throw new ShowQuit();
       if (key === "next") {
-        if (viewing === frontier) {
-          if (atEnd) return;
-          return;
-        }
+        if (viewing === frontier) return; // on with the show (or, at the end, done)
         viewing++;
       } else {
         if (viewing <= firstShown) continue;
@@ -101,7 +96,6 @@ export function slideShow(live: TerminalRenderer, keys: KeySource | null, option
         segments.push(current);
         current = [];
         if (options.step) {
-          options.onStep?.();
           await live.end();
           await navigate(false);
           return;
