@@ -169,7 +169,8 @@ const liveTemporaryFiles = new Set<string>();
 export function removeTemporaryFiles(): void {
   for (const f of liveTemporaryFiles) {
     try {
-      fs.rmSync(f, { force: true, recursive: true }); // recursive: a temporary directory (demo --out)
+      // recursive: a temporary directory (demo --out), whose in-flight writes may race the removal
+      fs.rmSync(f, { force: true, recursive: true, maxRetries: 5, retryDelay: 20 });
     } catch {
       /* nothing more can be done while exiting */
     }
