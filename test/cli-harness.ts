@@ -24,6 +24,12 @@ export interface RunOptions {
   passphrases?: string[];
   random?: RandomSource;
   scryptWorkFactor?: number;
+  /** A fake terminal for demo shows (keys); absent: there is no terminal. */
+  openShowTerminal?: Deps["openShowTerminal"];
+  /** The terminal's width, as if stdout were one. */
+  columns?: number;
+  /** Demo pacing's sleep (default: returns at once). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Run `doormat ARGS…` in this process. */
@@ -51,7 +57,9 @@ export async function doormat(args: string[], o: RunOptions = {}): Promise<RunRe
     random: o.random ?? secureRandom,
     now: () => new Date("2026-01-02T03:04:05Z"),
     scryptWorkFactor: o.scryptWorkFactor ?? 10,
-    sleep: async () => {},
+    sleep: o.sleep ?? (async () => {}),
+    ...(o.openShowTerminal ? { openShowTerminal: o.openShowTerminal } : {}),
+    ...(o.columns !== undefined ? { columns: o.columns } : {}),
   };
   const cwd = process.cwd();
   if (o.cwd) process.chdir(o.cwd);

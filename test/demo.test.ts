@@ -98,7 +98,7 @@ describe("demo leak --json", () => {
     expect(extra.stderr).toContain("takes no arguments");
     // Errors name the allowed range and point to this scenario's help.
     const negative = await doormat(["demo", "leak", "--messages", "-5"]);
-    expect(negative.stderr).toContain("--messages must be a whole number from 1 to 500000");
+    expect(negative.stderr).toContain("--messages must be a whole number from 1 to 50000");
     expect(negative.stderr).toContain('hint: see "doormat demo leak --help"');
     const foreign = await doormat(["demo", "leak", "--no-such-flag"]);
     expect(foreign.code).toBe(1);
@@ -109,7 +109,7 @@ describe("demo leak --json", () => {
     const r = await doormat(["demo", "leak", "--help"]);
     expect(r.code).toBe(0);
     const text = r.stdout.toString("utf8");
-    expect(text).toMatch(/--users <N>\s+number of users \(2 to 100000; default 1000\)/);
+    expect(text).toMatch(/--users <N>\s+number of users \(2 to 20000; default 1000\)/);
     expect(text).toContain("Scenes:\n  1. A key under the doormat");
     expect(text).toContain("6. Aftermath");
     const top = (await doormat(["demo", "--help"])).stdout.toString("utf8");

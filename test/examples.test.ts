@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN, doormat } from "./cli-harness.js";
@@ -27,6 +27,19 @@ describe("examples/", () => {
     expect(out.split("meet me at the usual place, 7pm").length - 1).toBeGreaterThanOrEqual(4);
     expect(out).toContain("What one leaked key did");
   });
+
+  it("talk.sh works as its header says: a relative DOORMAT from the clone, or none from anywhere, at 60 columns", () => {
+    const documented = spawnSync("bash", ["examples/talk.sh"], { cwd: ROOT, env: { ...process.env, DOORMAT: "node dist/cli/doormat.js", NO_COLOR: "1", COLUMNS: "60" }, encoding: "utf8", timeout: 120_000 });
+    expect(documented.stderr).not.toMatch(/doormat: error|Error:/);
+    expect(documented.status).toBe(0);
+    // The story's own lines fit 60 columns (keygen's key lines and inspect's report are the CLI's).
+    const lines = documented.stdout.split("\n");
+    const ours = [...lines.filter((l) => l.startsWith("# ") || l.startsWith("$ ")), ...lines.slice(lines.findIndex((l) => l.startsWith("$ doormat demo")))];
+    for (const l of ours) expect([...l].length, l).toBeLessThanOrEqual(60);
+    const anywhere = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { cwd: dir, env: { ...process.env, DOORMAT: "", PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, NO_COLOR: "1" }, encoding: "utf8", timeout: 120_000 });
+    expect(anywhere.status).toBe(0);
+    expect(anywhere.stdout).toContain("What one leaked key did");
+  }, 240_000);
 
   it("ci-reject-escrow.sh exits 0 for clean files, 3 for escrowed ones, 1 for garbage", async () => {
     const key = join(dir, "k.key");

@@ -35,8 +35,10 @@ const GROUPS: Record<string, number> = {
   "Ed25519 (RFC 8032)": 3,
   "Signal safety number (libsignal)": 1,
   "Merkle log (RFC 9162, CT vectors)": 3,
+  "P-256 ECDH (NIST CAVP)": 9,
+  "Dual_EC_DRBG (SP 800-90A, P-256)": 3,
 };
-const EXPECTED_COUNT = 39;
+const EXPECTED_COUNT = 51;
 
 // Run once per backend at collection time so each vector is its own test below.
 const katResults: SelftestResult[] = backends.flatMap((b) => runKnownAnswerTests(b));
@@ -106,9 +108,10 @@ const corruptions: readonly {
   { what: "open skipping the tag check", corrupt: (p) => ({ open: unauthenticatedOpen(p) }), fails: isTamperTest },
   { what: "hkdf output", corrupt: (p) => ({ hkdf: (i, s, n, l) => flip(p.hkdf(i, s, n, l)) }), fails: (r) => r.group === "HKDF-SHA-256 (RFC 5869)" },
   { what: "hmac output", corrupt: (p) => ({ hmac: (k, m) => flip(p.hmac(k, m)) }), fails: (r) => r.group === "HMAC-SHA-256 (RFC 4231)" },
-  // The Merkle log hashes with SHA-256 too, so its known answers must fail with it.
-  { what: "sha256 output", corrupt: (p) => ({ sha256: (m) => flip(p.sha256(m)) }), fails: (r) => r.group === "SHA-256 (FIPS 180-4)" || r.group === "Merkle log (RFC 9162, CT vectors)" },
-  // Issue 10: SHA-512 (also under the safety number) and Ed25519.
+  // The Merkle log hashes with SHA-256 too, and Dual EC's instantiate hashes its seed (Hash_df):
+  // their known answers must fail with it.
+  { what: "sha256 output", corrupt: (p) => ({ sha256: (m) => flip(p.sha256(m)) }), fails: (r) => r.group === "SHA-256 (FIPS 180-4)" || r.group === "Merkle log (RFC 9162, CT vectors)" || (r.group === "Dual_EC_DRBG (SP 800-90A, P-256)" && !r.name.startsWith("trapdoor")) },
+  // SHA-512 (also under the safety number) and Ed25519.
   { what: "sha512 output", corrupt: (p) => ({ sha512: (m) => flip(p.sha512(m)) }), fails: (r) => r.group === "SHA-512 (FIPS 180-4)" || r.group === "Signal safety number (libsignal)" },
   { what: "ed25519PublicKey output", corrupt: (p) => ({ ed25519PublicKey: (s) => flip(p.ed25519PublicKey(s)) }), fails: (r) => r.group === "Ed25519 (RFC 8032)" },
   { what: "ed25519Sign output", corrupt: (p) => ({ ed25519Sign: (s, m) => flip(p.ed25519Sign(s, m)) }), fails: (r) => r.group === "Ed25519 (RFC 8032)" },
@@ -141,7 +144,7 @@ describe("known-answer tests detect a wrong backend", () => {
     const boom = (): never => {
       throw new TypeError("boom");
     };
-    const throwing: Primitives = { name: "noble", x25519: boom, x25519Base: boom, x25519Key: boom, seal: boom, open: boom, sealInto: boom, openInto: boom, hkdf: boom, hmac: boom, sha256: boom, scrypt: boom, sha512: boom, ed25519PublicKey: boom, ed25519Sign: boom, ed25519Verify: boom };
+    const throwing: Primitives = { name: "noble", x25519: boom, x25519Base: boom, x25519Key: boom, seal: boom, open: boom, sealInto: boom, openInto: boom, hkdf: boom, hmac: boom, sha256: boom, scrypt: boom, sha512: boom, ed25519PublicKey: boom, ed25519Sign: boom, ed25519Verify: boom, aes256CbcEncrypt: boom, aes256CbcDecrypt: boom, p256Base: boom, p256Ecdh: boom, p256Key: boom };
     const results = runKnownAnswerTests(throwing);
     expect(results).toHaveLength(EXPECTED_COUNT);
     for (const r of results) {

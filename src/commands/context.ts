@@ -7,6 +7,7 @@
 import type { Readable, Writable } from "node:stream";
 import type { ChalkInstance } from "chalk";
 import type { RandomSource } from "../crypto/random.js";
+import type { ShowTerminal } from "../io/tty.js";
 import { Messages } from "../ui/messages.js";
 import { colorLevel, makeChalk } from "../ui/color.js";
 
@@ -40,6 +41,14 @@ export interface Deps {
   readonly stdoutFileId?: string;
   /** Sleep (demo pacing); tests make it instant. */
   sleep(ms: number): Promise<void>;
+  /** Standard output's size when it is a terminal (the demo fits its width); absent otherwise. */
+  readonly columns?: number;
+  readonly rows?: number;
+  /**
+   * The controlling terminal for a demo show (raw mode, no echo, keys for `--step`), or null
+   * when there is none. Absent: there is never one (tests inject a fake).
+   */
+  openShowTerminal?(): Promise<ShowTerminal | null>;
 }
 
 /** Per-run helpers derived from Deps and the global options. */
@@ -48,6 +57,8 @@ export interface Context extends Deps {
   readonly messages: Messages;
   /** Colour for stdout. */
   readonly chalk: ChalkInstance;
+  /** `--color` (true), `--no-color` (false) or neither (undefined), for other outputs (demo --cast). */
+  readonly colorFlag: boolean | undefined;
 }
 
 /** Build the context once the global `--color`/`--no-color` flag is known. */
@@ -56,5 +67,5 @@ export async function makeContext(deps: Deps, colorFlag: boolean | undefined): P
     makeChalk(colorLevel(colorFlag, deps.env, deps.isTTY.stderr)),
     makeChalk(colorLevel(colorFlag, deps.env, deps.isTTY.stdout)),
   ]);
-  return { ...deps, messages: new Messages(deps.stderr, errChalk), chalk: outChalk };
+  return { ...deps, messages: new Messages(deps.stderr, errChalk), chalk: outChalk, colorFlag };
 }

@@ -10,7 +10,8 @@
 import { Argument, Command, Option } from "@commander-js/extra-typings";
 import { SCENARIOS, findScenario } from "../demo/registry.js";
 import { OptionError, describeDefault, describeRange, resolveOptions, type ScenarioInfo, type ScenarioOption } from "../demo/scenario.js";
-import type { Pacing, RenderTarget } from "../ui/demo-render.js";
+import type { Pacing, RenderTarget, Renderer } from "../ui/demo-render.js";
+import { colorLevel, makeChalk } from "../ui/color.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
 
@@ -31,24 +32,34 @@ interface ShowOptions {
   json?: true;
   step?: true;
   pace?: number;
+  clear?: true;
+  fromScene?: number;
+  width?: number;
+  cast?: string;
   out?: string;
   force?: true;
   list?: true;
   threads?: number;
 }
 
+/** The pause after each scene on a terminal, and in recordings without --pace. */
+const DEFAULT_PACE_MS = 1200;
+
 function addShowOptions(cmd: Command, scenario: ScenarioInfo): void {
   cmd
     .option("--seed <SEED>", "reproducible run: every key and message derives from SEED (demo keys only)")
     .option("--json", "write the events as JSON lines instead of the show")
-    .option("--step", "wait for Enter (on the terminal) after each scene")
-    .option("--pace <MS>", "pause MS milliseconds after each scene (for recordings)", parseIntOption("pace"));
+    .option("--step", "slides: wait for a key after each scene (next: Enter, Space, →, ↓, PageDown, n; back: ←, ↑, PageUp, p; quit: q, Esc)")
+    .option("--pace <MS>", "pause MS milliseconds after each scene (also when output is not a terminal)", parseIntOption("pace"))
+    .option("--clear", "clear the screen at each scene, so each scene is a slide")
+    .option("--from-scene <N>", `show from scene N (the scenes before it run without output, so its numbers are real; 1 to ${scenario.scenes.length})`, parseIntOption("from-scene", `1 to ${scenario.scenes.length}`, scenario.name))
+    .option("--width <N>", "lay the show out for N columns (default: the terminal's, or COLUMNS; used from 40 to 100)", parseIntOption("width", "1 to 1000"))
+    .option("--cast <FILE>", "also record the show as an asciicast v2 file (asciinema), one marker per scene");
   if (scenario.writesWorld) {
-    cmd
-      .option("--out <DIR>", "write the world (keys, every ciphertext, a manifest) into DIR")
-      .option("-f, --force", "with --out: write into a directory that is not empty");
+    cmd.option("--out <DIR>", "write the world (keys, every ciphertext, a manifest, a README) into DIR, whole or not at all");
   }
   cmd
+    .option("-f, --force", scenario.writesWorld ? "replace an existing --cast file, or an earlier world at --out (never other files)" : "replace an existing --cast file")
     .addOption(new Option("--list", "list the scenarios and exit").hideHelp())
     .addOption(new Option("--threads <N>", "worker threads for bulk crypto (default: one per core)").argParser(parseIntOption("threads", "1 to 64")).hideHelp());
 }
@@ -71,9 +82,9 @@ ${scenes}
 
 Examples:
 ${examples}
-
-Without a terminal (pipes, CI) the show runs without pauses or progress bars.
---seed makes keys and messages reproducible; timings are measured each run.`;
+${s.limits ? `\n${s.limits}\n` : ""}
+Without a terminal (pipes, CI) the show runs without pauses or progress bars, unless --pace
+or --step is given. --seed makes keys and messages reproducible; timings are measured each run.`;
 }
 
 function listText(): string {
@@ -91,7 +102,8 @@ Examples:
   $ doormat demo                              # the leak, paced for a terminal
   $ doormat demo --list                       # the scenarios, one line each
   $ doormat demo leak --help                  # its options and scenes
-  $ doormat demo leak --users 200 --messages 1000 --step
+  $ doormat demo leak --users 200 --messages 1000 --step --clear   # slides
+  $ doormat demo leak --seed 42 --pace 2000 --cast talk.cast        # a recording
   $ doormat demo leak --seed 42 --json | jq 'select(.type=="summary")'
   $ doormat demo leak --seed 42 --users 20 --messages 50 --out world/
   $ cat world/README.txt     # the exact commands to check any file with stock age`);
@@ -122,8 +134,8 @@ Examples:
 
 async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<string, unknown>): Promise<void> {
   const opts = given as ShowOptions;
-  const [{ seededRandom }, { openWorldDir }, { writeTo }, { jsonRenderer, terminalRenderer }, { createBulkCrypto }] = await Promise.all([
-    import("../crypto/random.js"), import("../io/world.js"), import("../io/files.js"), import("../ui/demo-render.js"), import("../demo/parallel.js"),
+  const [{ seededRandom }, { openWorldDir }, { writeTo, fileOutput }, render, { slideShow, ShowQuit }, { CastRecorder }, { createBulkCrypto }] = await Promise.all([
+    import("../crypto/random.js"), import("../io/world.js"), import("../io/files.js"), import("../ui/demo-render.js"), import("../ui/show.js"), import("../ui/cast.js"), import("../demo/parallel.js"),
   ]);
   if (opts.list) {
     await writeTo(c.stdout, new TextEncoder().encode(listText()));
@@ -137,37 +149,93 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
     if (e instanceof OptionError) throw new CliError(e.message, { hints: [`see "doormat demo ${scenario.name} --help"`] });
     throw e;
   }
+  const help = [`see "doormat demo ${scenario.name} --help"`];
   if (opts.step && opts.pace !== undefined) throw new CliError("--step and --pace cannot be combined");
   if (opts.seed === "") throw new CliError("--seed needs a value", { hints: ["any word or number, e.g. --seed 42"] });
-  if (opts.force && opts.out === undefined) throw new CliError("--force only applies to --out");
+  if (opts.force && opts.out === undefined && opts.cast === undefined) throw new CliError(`--force only applies to ${scenario.writesWorld ? "--out and --cast" : "--cast"}`);
   if (opts.threads !== undefined && (opts.threads < 1 || opts.threads > 64)) throw new CliError("--threads must be a whole number from 1 to 64");
-  const world = opts.out !== undefined ? await openWorldDir(opts.out, opts.force ?? false) : undefined;
+  if (opts.width !== undefined && (opts.width < 1 || opts.width > 1000)) throw new CliError("--width must be a whole number from 1 to 1000", { hints: help });
+  const fromScene = opts.fromScene ?? 1;
+  if (fromScene < 1 || fromScene > scenario.scenes.length) throw new CliError(`--from-scene must be a whole number from 1 to ${scenario.scenes.length}, not ${fromScene}`, { hints: help });
+  if (opts.json && (opts.step || opts.clear || opts.fromScene !== undefined || opts.cast !== undefined)) throw new CliError("--json writes events, not a show: --step, --clear, --from-scene and --cast do not apply");
 
-  const target: RenderTarget = {
-    write: (s) => writeTo(c.stdout, new TextEncoder().encode(s)),
-    isTTY: c.isTTY.stdout,
-    sleep: c.sleep,
-    waitForEnter: c.waitForEnter,
-  };
-  // No pauses when stdout is not a terminal, whatever was asked: pipes and CI run straight.
-  const pacing: Pacing = !c.isTTY.stdout || opts.json ? { mode: "none" }
+  // The width: --width, else COLUMNS, else the terminal's, else 80; laid out within 40–100.
+  const envColumns = /^[0-9]+$/.test(c.env["COLUMNS"] ?? "") ? Number(c.env["COLUMNS"]) : undefined;
+  const screen = opts.width ?? (envColumns !== undefined && envColumns > 0 ? envColumns : undefined) ?? c.columns ?? render.WIDTH;
+  const width = render.layoutWidth(screen);
+  if (!opts.json && screen < render.MIN_WIDTH) c.messages.warning(`the show needs at least ${render.MIN_WIDTH} columns and has ${screen}: long lines will wrap`);
+
+  // Pacing: explicit --pace/--step are honoured anywhere; by default only a terminal is paced.
+  const pacing: Pacing = opts.json ? { mode: "none" }
     : opts.step ? { mode: "step" }
-    : { mode: "pace", ms: opts.pace ?? 1200 };
-  const renderer = opts.json ? jsonRenderer(target) : terminalRenderer(target, c.chalk, pacing);
+    : opts.pace !== undefined ? { mode: "pace", ms: opts.pace }
+    : c.isTTY.stdout ? { mode: "pace", ms: DEFAULT_PACE_MS } : { mode: "none" };
+
+  // Everything that can be refused is checked before any work: the terminal, then outputs.
+  const wantKeys = !opts.json && (opts.step === true || c.isTTY.stdout);
+  const terminal = wantKeys ? ((await c.openShowTerminal?.()) ?? null) : null;
+  let world: Awaited<ReturnType<typeof openWorldDir>> | undefined;
+  let cast: Awaited<ReturnType<typeof fileOutput>> | undefined;
   const bulk = createBulkCrypto(opts.threads);
-  const run = (await scenario.load())({
-    random: opts.seed !== undefined ? seededRandom(opts.seed) : c.random,
-    seed: opts.seed,
-    options: values,
-    world,
-    bulk,
-    now: () => globalThis.performance.now(),
-  });
+  let finished = false;
   try {
-    for await (const event of run) await renderer.render(event);
-    await renderer.end();
+    if (opts.step && !terminal) throw new CliError("--step reads keys from the terminal, and there is none", { hints: ["use --pace MS for a timed show without a terminal"] });
+    world = opts.out !== undefined ? await openWorldDir(opts.out, opts.force ?? false, c.cwd) : undefined;
+    cast = opts.cast !== undefined ? await fileOutput(opts.cast, opts.force ?? false, c.umask) : undefined;
+
+    const target: RenderTarget = {
+      write: (s) => writeTo(c.stdout, new TextEncoder().encode(s)),
+      isTTY: c.isTTY.stdout,
+      sleep: c.sleep,
+      now: () => globalThis.performance.now(),
+    };
+    let renderer: Renderer;
+    let recorder: InstanceType<typeof CastRecorder> | undefined;
+    if (opts.json) renderer = render.jsonRenderer(target);
+    else {
+      const live = render.terminalRenderer(target, c.chalk, { width, pacing, clear: opts.clear === true });
+      const recorders: Renderer[] = [];
+      if (cast) {
+        // The recording is the same show, drawn by the same renderer into a recorder whose
+        // clock the pacing moves (the --pace value, else the default), bars drawn by count.
+        recorder = new CastRecorder({ width: Math.max(screen, width), height: c.rows ?? 24, title: `doormat demo ${scenario.name}`, timestamp: Math.floor(c.now().getTime() / 1000) });
+        const castChalk = c.chalk.level > 0 || c.colorFlag === false ? c.chalk : await makeChalk(colorLevel(c.colorFlag, c.env, true));
+        recorders.push(render.terminalRenderer(recorder.target(), castChalk, { width, pacing: { mode: "pace", ms: opts.pace ?? DEFAULT_PACE_MS }, clear: opts.clear === true, progress: "count" }));
+      }
+      renderer = slideShow(live, terminal, { step: opts.step === true, fromScene, chalk: c.chalk }, recorders);
+    }
+    const run = (await scenario.load())({
+      random: opts.seed !== undefined ? seededRandom(opts.seed) : c.random,
+      seed: opts.seed,
+      options: values,
+      world,
+      bulk,
+      now: () => globalThis.performance.now(),
+    });
+    try {
+      for await (const event of run) await renderer.render(event);
+      if (world) {
+        await world.commit();
+        const dir = (opts.out as string).endsWith("/") ? (opts.out as string) : `${opts.out as string}/`;
+        await renderer.render({ type: "step", text: `wrote the world to ${dir} (keys, archive, manifest.json): start with ${dir}README.txt` });
+      }
+      await renderer.end();
+    } catch (e) {
+      if (!(e instanceof ShowQuit)) throw e;
+      await writeTo(c.stdout, new TextEncoder().encode("\n"));
+    }
+    if (cast && recorder) {
+      await cast.write(new TextEncoder().encode(recorder.text()));
+      await cast.commit();
+    }
+    finished = true;
   } finally {
+    terminal?.close();
     await bulk.close();
+    if (!finished) {
+      await world?.abort();
+      await cast?.abort();
+    } else await world?.abort(); // a quit before the end: no half world (a no-op once committed)
   }
 }
 

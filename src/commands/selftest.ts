@@ -29,6 +29,9 @@ Exit status 0 only if every test passed.`)
       // Post-quantum (X-Wing, mlkem768x25519): noble only, see src/crypto/recipients/mlkem768x25519-kats.ts.
       const [, { runPostQuantumKnownAnswerTests }] = await Promise.all([(await import("../crypto/primitives.js")).loadXWing(), import("../crypto/recipients/mlkem768x25519-kats.js")]);
       kats.push(...runPostQuantumKnownAnswerTests());
+      // Signal protocol: libsignal's vectors and the primitives the protocol added.
+      const { runSignalKnownAnswerTests } = await import("../crypto/signal/selftest.js");
+      kats.push(...(await Promise.all(backends.map((p) => runSignalKnownAnswerTests(p)))).flat());
       const trips = runRoundTrips(c.random).map((r) => ({ backend: primitives.name, group: "age v1 round trip", ...r }));
       const all = [...kats, ...trips];
       const failed = all.filter((r) => !r.ok);

@@ -26,6 +26,50 @@ export class LowOrderPointError extends Error {
   }
 }
 
+// ── P-256 (added for Dual_EC_DRBG, src/crypto/dualec/) ─────────────────────────────────────
+
+/**
+ * A secret P-256 scalar imported once into a backend: for a search that multiplies thousands
+ * of points by the same scalar (the Dual EC trapdoor).
+ */
+export interface P256Key {
+  /** scalar·G as a 33-byte SEC 1 compressed point. */
+  publicKey(): Uint8Array;
+  /**
+   * x(scalar·point): the 32-byte x-coordinate, big-endian (SEC 1 §3.3.1 ECDH primitive).
+   * @throws InvalidPointError if `point` is not a point of P-256 in SEC 1 form
+   */
+  ecdh(point: Uint8Array): Uint8Array;
+}
+
+/**
+ * Thrown by the P-256 primitives for an encoding that is not a point of the curve: wrong length
+ * or prefix, an x with no square root (about half of all x), or a coordinate ≥ p.
+ */
+export class InvalidPointError extends Error {
+  constructor() {
+    super("not a P-256 point (SEC 1 compressed 02/03 ‖ x or uncompressed 04 ‖ x ‖ y)");
+    this.name = "InvalidPointError";
+  }
+}
+
+/** P-256 group order n (FIPS 186-4 §D.1.2.3). Scalars are 32 bytes big-endian, 1 ≤ s < n. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+function checkP256Scalar(scalar: Uint8Array): void {
+  if (scalar.length !== 32) throw new RangeError("P-256 scalar must be 32 bytes");
+  let s = 0n;
+  for (const b of scalar) s = (s << 8n) | BigInt(b);
+  if (s === 0n || s >= P256_N) throw new RangeError("P-256 scalar must be in [1, n-1]");
+}
+
+/** SEC 1 encodings we accept (both backends alike: OpenSSL also takes "hybrid" 06/07, noble does not). */
+function checkP256Encoding(point: Uint8Array): void {
+  const ok = (point.length === 33 && (point[0] === 2 || point[0] === 3)) || (point.length === 65 && point[0] === 4);
+  if (!ok) throw new InvalidPointError();
+}
+// ── end P-256 ───────────────────────────────────────────────────────────────────────────────
+
 /** The set of primitives doormat uses; each backend implements all of it. */
 export interface Primitives {
   /** Backend name, shown by `selftest`. */
@@ -66,7 +110,7 @@ export interface Primitives {
   /** scrypt (RFC 7914) with r = 8, p = 1 unless given, N = 2^logN. */
   scrypt(password: Uint8Array, salt: Uint8Array, logN: number, dkLen: number, r?: number, p?: number): Uint8Array;
 
-  // ── SHA-512 and Ed25519 (issue 10: Signal safety numbers, signed tree heads) ──────────
+  // ── SHA-512 and Ed25519 (Signal: safety numbers, X3DH, signed tree heads) ──────────
   /** SHA-512 (FIPS 180-4): the 64-byte digest of `message`. */
   sha512(message: Uint8Array): Uint8Array;
   /**
@@ -91,6 +135,36 @@ export interface Primitives {
    * @param signature - 64 bytes
    */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * AES-256-CBC (SP 800-38A §6.2) with PKCS#7 padding (RFC 5652 §6.3), as Signal messages use it.
+   * @param key - 32 bytes; @param iv - 16 bytes
+   * @returns ciphertext, a multiple of 16 bytes and 1–16 bytes longer than the plaintext
+   */
+  aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Inverse of {@link Primitives.aes256CbcEncrypt}.
+   * @returns the plaintext, or `null` when the length or the padding is wrong (never throws for that;
+   *   callers authenticate first, so this is not a padding oracle)
+   */
+  aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
+  // ── P-256 (for Dual_EC_DRBG) ──
+  /**
+   * P-256 scalar × base point G (FIPS 186-4 §D.1.2.3).
+   * @param scalar - 32 bytes big-endian, 1 ≤ s < n
+   * @returns the 33-byte SEC 1 compressed point
+   * @throws RangeError for a scalar of the wrong length or outside [1, n-1]
+   */
+  p256Base(scalar: Uint8Array): Uint8Array;
+  /**
+   * x(scalar·point) on P-256: the SEC 1 §3.3.1 ECDH primitive (also: one Dual EC step).
+   * @param scalar - 32 bytes big-endian, 1 ≤ s < n
+   * @param point - SEC 1 compressed (33 bytes) or uncompressed (65 bytes)
+   * @returns the 32-byte x-coordinate
+   * @throws RangeError for a bad scalar; InvalidPointError for a point not on the curve
+   */
+  p256Ecdh(scalar: Uint8Array, point: Uint8Array): Uint8Array;
+  /** Import a scalar once for many {@link Primitives.p256Ecdh} calls (same results). */
+  p256Key(scalar: Uint8Array): P256Key;
 }
 
 function u8(buf: Buffer | ArrayBuffer): Uint8Array {
@@ -134,7 +208,7 @@ function nodeX25519(privateKey: nodeCrypto.KeyObject, point: Uint8Array): Uint8A
   return out;
 }
 
-// ── Ed25519 on node:crypto (issue 10) ──────────────────────────────────────────────────
+// ── Ed25519 on node:crypto ──────────────────────────────────────────────────────────────
 
 /** An Ed25519 private key object from a 32-byte seed (JWK import, as for X25519 above). */
 function nodeEd25519PrivateKey(seed: Uint8Array): nodeCrypto.KeyObject {
@@ -216,7 +290,7 @@ export const nodePrimitives: Primitives = {
     const N = 2 ** logN;
     return u8(nodeCrypto.scryptSync(password, salt, dkLen, { N, r, p, maxmem: 128 * r * N + 32 * 1024 * 1024 }));
   },
-  // ── SHA-512 and Ed25519 (issue 10) ──
+  // ── SHA-512 and Ed25519 ──
   sha512(message) {
     // One-shot crypto.hash (Node >= 20.12): measured 7x faster than createHash for the short
     // inputs of a safety number's 5,200 rounds (1.7 us against 12.7 us per call here).
@@ -235,8 +309,51 @@ export const nodePrimitives: Primitives = {
       const key = nodeCrypto.createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
       return nodeCrypto.verify(null, message, key, signature);
     } catch {
-      return false; // a public key that does not decode to a point
+      return false; // not a point on the curve
     }
+  },
+  aes256CbcEncrypt(key, iv, plaintext) {
+    checkLength(key, 32, "AES-256 key");
+    checkLength(iv, 16, "AES-CBC IV");
+    const c = nodeCrypto.createCipheriv("aes-256-cbc", key, iv);
+    return u8(Buffer.concat([c.update(plaintext), c.final()]));
+  },
+  aes256CbcDecrypt(key, iv, ciphertext) {
+    checkLength(key, 32, "AES-256 key");
+    checkLength(iv, 16, "AES-CBC IV");
+    if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+    const d = nodeCrypto.createDecipheriv("aes-256-cbc", key, iv);
+    try {
+      return u8(Buffer.concat([d.update(ciphertext), d.final()]));
+    } catch {
+      return null; // bad padding
+    }
+  },
+  // ── P-256 (for Dual_EC_DRBG) ──
+  p256Base(scalar) {
+    return nodePrimitives.p256Key(scalar).publicKey();
+  },
+  p256Ecdh(scalar, point) {
+    return nodePrimitives.p256Key(scalar).ecdh(point);
+  },
+  p256Key(scalar) {
+    // node's ECDH object takes compressed points in computeSecret and returns x(scalar·point)
+    // directly; setPrivateKey costs one fixed-base multiplication (it derives the public key).
+    checkP256Scalar(scalar);
+    const ecdh = nodeCrypto.createECDH("prime256v1");
+    ecdh.setPrivateKey(scalar);
+    return {
+      publicKey: () => u8(ecdh.getPublicKey(null, "compressed")),
+      ecdh: (point) => {
+        checkP256Encoding(point);
+        try {
+          return u8(ecdh.computeSecret(point));
+        } catch (e) {
+          if ((e as { code?: string }).code === "ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY") throw new InvalidPointError();
+          throw e;
+        }
+      },
+    };
   },
 };
 
@@ -253,16 +370,16 @@ let noble: Promise<Primitives> | undefined;
  */
 export function loadNoblePrimitives(): Promise<Primitives> {
   noble ??= (async () => {
-    const [{ x25519 }, { chacha20poly1305 }, { hkdf }, { hmac }, { sha256 }, { scrypt }] = await Promise.all([
+    const [{ x25519, ed25519 }, { chacha20poly1305 }, { hkdf }, { hmac }, { sha256, sha512 }, { scrypt }, { cbc }, { p256 }] = await Promise.all([
       import("@noble/curves/ed25519.js"),
       import("@noble/ciphers/chacha.js"),
       import("@noble/hashes/hkdf.js"),
       import("@noble/hashes/hmac.js"),
       import("@noble/hashes/sha2.js"),
       import("@noble/hashes/scrypt.js"),
+      import("@noble/ciphers/aes.js"),
+      import("@noble/curves/nist.js"), // P-256 (for Dual_EC_DRBG)
     ]);
-    // SHA-512 and Ed25519 (issue 10).
-    const [{ ed25519 }, { sha512 }] = await Promise.all([import("@noble/curves/ed25519.js"), import("@noble/hashes/sha2.js")]);
     const impl: Primitives = {
       name: "noble",
       x25519(scalar, point) {
@@ -319,7 +436,7 @@ export function loadNoblePrimitives(): Promise<Primitives> {
         const N = 2 ** logN;
         return scrypt(password, salt, { N, r, p, dkLen, maxmem: 128 * r * N + 32 * 1024 * 1024 });
       },
-      // ── SHA-512 and Ed25519 (issue 10) ──
+      // ── SHA-512, Ed25519 and AES-256-CBC (Signal, key transparency) ──
       sha512(message) {
         return sha512(message);
       },
@@ -339,6 +456,42 @@ export function loadNoblePrimitives(): Promise<Primitives> {
         } catch {
           return false;
         }
+      },
+      aes256CbcEncrypt(key, iv, plaintext) {
+        checkLength(key, 32, "AES-256 key");
+        checkLength(iv, 16, "AES-CBC IV");
+        return cbc(key, iv).encrypt(plaintext);
+      },
+      aes256CbcDecrypt(key, iv, ciphertext) {
+        checkLength(key, 32, "AES-256 key");
+        checkLength(iv, 16, "AES-CBC IV");
+        if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+        try {
+          return cbc(key, iv).decrypt(ciphertext);
+        } catch {
+          return null; // bad padding
+        }
+      },
+      // ── P-256 (for Dual_EC_DRBG) ──
+      p256Base(scalar) {
+        checkP256Scalar(scalar);
+        return p256.getPublicKey(scalar, true);
+      },
+      p256Ecdh(scalar, point) {
+        checkP256Scalar(scalar);
+        checkP256Encoding(point);
+        let shared: Uint8Array;
+        try {
+          shared = p256.getSharedSecret(scalar, point, true);
+        } catch {
+          // With the scalar and the encoding checked, noble only throws for a point off the curve.
+          throw new InvalidPointError();
+        }
+        return shared.subarray(1);
+      },
+      p256Key(scalar) {
+        checkP256Scalar(scalar);
+        return { publicKey: () => impl.p256Base(scalar), ecdh: (point) => impl.p256Ecdh(scalar, point) };
       },
     };
     return impl;
@@ -446,4 +599,42 @@ const LOW_ORDER_PROBE = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 export function xwing(): XWing {
   if (xwingImpl === undefined) throw new Error("post-quantum support is not loaded: await loadXWing() (or loadPostQuantum()) first");
   return xwingImpl;
+}
+
+// ── Ed25519 → X25519 conversion (Signal X3DH; noble only) ─────────────────────────────────
+
+/**
+ * The birational map from Ed25519 keys to X25519 keys (RFC 7748 §4.1; libsodium's
+ * `crypto_sign_ed25519_pk_to_curve25519`), so one identity key both signs (Ed25519) and agrees
+ * (X25519). node:crypto has no such conversion: noble's is used by every backend.
+ */
+export interface MontgomeryConversion {
+  /**
+   * X25519 public key (u-coordinate) of an Ed25519 public key: u = (1 + y) / (1 − y).
+   * @throws RangeError for a key that is not 32 bytes or not a valid point
+   */
+  ed25519ToX25519Public(publicKey: Uint8Array): Uint8Array;
+  /** X25519 secret scalar of an Ed25519 seed: the clamped first half of SHA-512(seed) (RFC 8032 §5.1.5). */
+  ed25519ToX25519Secret(seed: Uint8Array): Uint8Array;
+}
+
+let montgomery: Promise<MontgomeryConversion> | undefined;
+
+/** Loads noble's Ed25519 → X25519 conversion once (on demand: the curve module costs start-up time). */
+export function loadMontgomeryConversion(): Promise<MontgomeryConversion> {
+  montgomery ??= import("@noble/curves/ed25519.js").then(({ ed25519 }) => ({
+    ed25519ToX25519Public(publicKey) {
+      checkLength(publicKey, 32, "Ed25519 public key");
+      try {
+        return ed25519.utils.toMontgomery(publicKey);
+      } catch {
+        throw new RangeError("not a valid Ed25519 public key");
+      }
+    },
+    ed25519ToX25519Secret(seed) {
+      checkLength(seed, 32, "Ed25519 seed");
+      return ed25519.utils.toMontgomerySecret(seed);
+    },
+  }));
+  return montgomery;
 }

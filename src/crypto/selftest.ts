@@ -15,11 +15,13 @@
  */
 import type { Primitives } from "./primitives.js";
 import { fromHex, toHex, utf8 } from "./bytes.js";
-// Issue 10: SHA-512/Ed25519, Signal safety numbers, Merkle log (each list lives beside its code).
+// SHA-512/Ed25519, Signal safety numbers, Merkle log (each list lives beside its code).
 import { KatMismatchError } from "./kat.js";
 import { SHA512_ED25519_KATS } from "./ed25519-kats.js";
 import { FINGERPRINT_KATS } from "./signal/fingerprint.js";
 import { MERKLE_KATS } from "./transparency/vectors.js";
+import { InvalidPointError } from "./primitives.js";
+import { dualEcKnownAnswerTests } from "./dualec/kats.js";
 
 /** The outcome of one known-answer test against one backend. */
 export interface SelftestResult {
@@ -36,7 +38,7 @@ export interface SelftestResult {
 }
 
 /** One known-answer test: throws when the backend's answer is wrong. */
-interface KnownAnswerTest {
+export interface KnownAnswerTest {
   readonly group: string;
   readonly name: string;
   readonly run: (p: Primitives) => void;
@@ -50,7 +52,7 @@ class MismatchError extends Error {
   }
 }
 
-function expectHex(what: string, actual: Uint8Array | null, expectedHex: string): void {
+export function expectHex(what: string, actual: Uint8Array | null, expectedHex: string): void {
   const expected = expectedHex.toLowerCase();
   if (actual === null) throw new MismatchError(`${what}: expected ${expected}, got null`);
   const got = toHex(actual);
@@ -414,6 +416,73 @@ function scryptTests(): KnownAnswerTest[] {
 }
 
 // ---------------------------------------------------------------------------------------
+// P-256 ECDH, NIST CAVS 14.1 "ECC CDH Primitive" (SP 800-56A) — added for Dual_EC_DRBG
+// ---------------------------------------------------------------------------------------
+
+const P256 = "P-256 ECDH (NIST CAVP)";
+
+/**
+ * CAVS 14.1 ECC CDH Primitive test vectors, [P-256] COUNT = 0 and 1 (ecccdhtestvectors.zip):
+ * dIUT, QIUT = dIUT·G, QCAVS, ZIUT = x(dIUT·QCAVS). As quoted by Go's crypto/ecdh tests
+ * ("NIST vectors from CAVS 14.1, ECC CDH Primitive (SP800-56A)") and Google's End-to-End
+ * ECDH test data ("downloaded from NIST"). The compressed forms are derived here (02/03 by y's parity).
+ */
+const p256Vectors: readonly { count: number; d: string; qiut: string; qiutCompressed: string; qcavs: string; qcavsCompressed: string; z: string }[] = [
+  {
+    count: 0,
+    d: "7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534",
+    qiut: "04ead218590119e8876b29146ff89ca61770c4edbbf97d38ce385ed281d8a6b23028af61281fd35e2fa7002523acc85a429cb06ee6648325389f59edfce1405141",
+    qiutCompressed: "03ead218590119e8876b29146ff89ca61770c4edbbf97d38ce385ed281d8a6b230",
+    qcavs: "04700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287db71e509e3fd9b060ddb20ba5c51dcc5948d46fbf640dfe0441782cab85fa4ac",
+    qcavsCompressed: "02700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287",
+    z: "46fc62106420ff012e54a434fbdd2d25ccc5852060561e68040dd7778997bd7b",
+  },
+  {
+    count: 1,
+    d: "38f65d6dce47676044d58ce5139582d568f64bb16098d179dbab07741dd5caf5",
+    qiut: "04119f2f047902782ab0c9e27a54aff5eb9b964829ca99c06b02ddba95b0a3f6d08f52b726664cac366fc98ac7a012b2682cbd962e5acb544671d41b9445704d1d",
+    qiutCompressed: "03119f2f047902782ab0c9e27a54aff5eb9b964829ca99c06b02ddba95b0a3f6d0",
+    qcavs: "04809f04289c64348c01515eb03d5ce7ac1a8cb9498f5caa50197e58d43a86a7aeb29d84e811197f25eba8f5194092cb6ff440e26d4421011372461f579271cda3",
+    qcavsCompressed: "03809f04289c64348c01515eb03d5ce7ac1a8cb9498f5caa50197e58d43a86a7ae",
+    z: "057d636096cb80b67a8c038c890e887d1adfa4195e9b3ce241c8a778c59cda67",
+  },
+];
+
+function p256Tests(): KnownAnswerTest[] {
+  const tests: KnownAnswerTest[] = p256Vectors.flatMap((v) => [
+    { group: P256, name: `CAVS COUNT ${v.count}: public key dIUT·G`, run: (p: Primitives) => expectHex("public key", p.p256Base(fromHex(v.d)), v.qiutCompressed) },
+    { group: P256, name: `CAVS COUNT ${v.count}: Z from the uncompressed QCAVS`, run: (p: Primitives) => expectHex("Z", p.p256Ecdh(fromHex(v.d), fromHex(v.qcavs)), v.z) },
+    { group: P256, name: `CAVS COUNT ${v.count}: Z from the compressed QCAVS`, run: (p: Primitives) => expectHex("Z", p.p256Ecdh(fromHex(v.d), fromHex(v.qcavsCompressed)), v.z) },
+    {
+      group: P256,
+      name: `CAVS COUNT ${v.count}: imported key (public key and Z)`,
+      run: (p: Primitives) => {
+        const key = p.p256Key(fromHex(v.d));
+        expectHex("public key", key.publicKey(), v.qiutCompressed);
+        expectHex("Z", key.ecdh(fromHex(v.qcavs)), v.z);
+      },
+    },
+  ]);
+  tests.push({
+    group: P256,
+    name: "a point off the curve is refused",
+    run: (p: Primitives) => {
+      // QIUT of COUNT 0 with its last byte changed: y² ≠ x³ - 3x + b.
+      const bad = fromHex(p256Vectors[0]!.qiut);
+      bad[64] = (bad[64] as number) ^ 1;
+      try {
+        p.p256Ecdh(fromHex(p256Vectors[0]!.d), bad);
+      } catch (e) {
+        if (e instanceof InvalidPointError) return;
+        throw e;
+      }
+      throw new MismatchError("off-curve point: expected InvalidPointError, got a result");
+    },
+  });
+  return tests;
+}
+
+// ---------------------------------------------------------------------------------------
 
 function describeError(e: unknown): string {
   if (e instanceof MismatchError) return e.message;
@@ -428,7 +497,7 @@ function describeError(e: unknown): string {
  * Never throws: an exception inside a test (a backend that throws, or is missing a
  * primitive) becomes a result with `ok: false` and the exception in `detail`. Results come
  * in a fixed order: X25519, ChaCha20-Poly1305, HKDF, HMAC, SHA-256, scrypt, SHA-512, Ed25519,
- * safety number, Merkle log.
+ * safety number, Merkle log, P-256, Dual EC.
  *
  * The tests are:
  * - X25519 (RFC 7748): the two §5.2 vectors, the §5.2 iterated test after 1 and after 1,000
@@ -444,12 +513,15 @@ function describeError(e: unknown): string {
  * - scrypt (RFC 7914 §12): the N=16 and N=1024 vectors (the N=16384 ones are too slow);
  * - SHA-512 (3 FIPS 180-4 examples) and Ed25519 (RFC 8032 TEST 1–3), Signal's safety number
  *   (libsignal `fingerprint_test_v1`) and the CT Merkle vectors (roots, one inclusion and one
- *   consistency proof): 10 tests from ed25519-kats.ts, signal/ and transparency/.
+ *   consistency proof): 10 tests from ed25519-kats.ts, signal/ and transparency/;
+ * - P-256 ECDH (NIST CAVS 14.1 ECC CDH, COUNT 0 and 1): public key, Z from both point
+ *   encodings, an imported key, and an off-curve point refused;
+ * - Dual_EC_DRBG (SP 800-90A, P-256): see ./dualec/kats.ts.
  *
  * @param p - the backend to test
  * @param options - `iterations1000: false` skips the 1,000-iteration X25519 test (the
  *   slowest one on the pure-JS backend); it runs by default
- * @returns one result per test: 39 by default, 38 without the 1,000-iteration test
+ * @returns one result per test: 51 by default, 50 without the 1,000-iteration test
  */
 export function runKnownAnswerTests(p: Primitives, options?: { iterations1000?: boolean }): SelftestResult[] {
   const tests = [
@@ -459,7 +531,9 @@ export function runKnownAnswerTests(p: Primitives, options?: { iterations1000?: 
     ...hmacTests(),
     ...sha256Tests(),
     ...scryptTests(),
-    ...SHA512_ED25519_KATS, ...FINGERPRINT_KATS, ...MERKLE_KATS, // issue 10
+    ...SHA512_ED25519_KATS, ...FINGERPRINT_KATS, ...MERKLE_KATS,
+    ...p256Tests(),
+    ...dualEcKnownAnswerTests(),
   ];
   return tests.map((t): SelftestResult => {
     try {

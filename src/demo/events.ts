@@ -25,5 +25,12 @@ export type DemoEvent =
   | { readonly type: "result"; readonly tone: Tone; readonly text: string }
   /** The end of a scene: `--step` waits for Enter here. */
   | { readonly type: "pause" }
+  /**
+   * Which messages an attacker opened, per scheme: one row each, `exposed[i]` for message i + 1
+   * (forward-secrecy demo). `eventAt` is the 1-based message after which the event happened;
+   * `marked` lists 1-based messages to point out (e.g. delayed ones); `sentByFirst[i]` says
+   * whether the first person (Alice) sent message i + 1.
+   */
+  | { readonly type: "timeline"; readonly title: string; readonly messages: number; readonly eventAt: number; readonly marked: readonly number[]; readonly sentByFirst: readonly boolean[]; readonly rows: readonly { readonly id: string; readonly label: string; readonly exposed: readonly boolean[] }[] }
   /** The closing figures. */
   | { readonly type: "summary"; readonly title: string; readonly rows: readonly { readonly label: string; readonly value: string; readonly tone: Tone }[]; readonly metrics: Readonly<Record<string, number>> };

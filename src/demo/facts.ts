@@ -76,7 +76,7 @@ export const FACTS = {
     source:
       'M. Blaze, "Protocol Failure in the Escrowed Encryption Standard", ACM CCS 1994 (draft 3 June 1994), https://www.mattblaze.org/papers/eesproto.pdf; NIST, "Technical Fact Sheet on Blaze Report and Key Escrow Encryption", 1994',
   },
-  // ── doormat demo ghost (issue 10): backdoors.md §3.1–3.2, [src] passages only ──
+  // ── doormat demo ghost: backdoors.md §3.1–3.2, [src] passages only ──
   ghostProposal: {
     id: "ghostProposal",
     text:
@@ -114,6 +114,34 @@ export const FACTS = {
     text: "Since September 2024 Cloudflare runs an independent auditor of WhatsApp's key-transparency log, checking each epoch and one root per epoch.",
     source:
       'Cloudflare, "Monitor the Auditor", https://developers.cloudflare.com/key-transparency/monitor-the-auditor; Cloudflare blog, September 2024, "Cloudflare helps verify the security of end-to-end encrypted messages by auditing key transparency for WhatsApp"',
+  },
+  // ── demo kleptography: Dual EC and Juniper (backdoors.md §4.1, [src] passages only) ─────────
+  juniperDualEc: {
+    id: "juniperDualEc",
+    text:
+      "2008: Juniper's ScreenOS 6.2.0 added Dual EC with Juniper's own Q; a bug let raw Dual EC output onto the wire in 32-byte IKE nonces.",
+    source:
+      'S. Checkoway et al., "A Systematic Analysis of the Juniper Dual EC Incident", ACM CCS 2016, https://docslib.org/doc/10853694/a-systematic-analysis-of-the-juniper-dual-ec-incident; M. Green, "On the Juniper backdoor", Dec 2015, http://blog.cryptographyengineering.com/2015/12/on-juniper-backdoor.html',
+  },
+  juniperSwap: {
+    id: "juniperSwap",
+    text:
+      "2012: someone replaced Juniper's Q in ScreenOS with their own (6.2.0r15-r18, 6.3.0r12-r20); Juniper's patch put the 2008 Q back.",
+    source:
+      "Checkoway et al., ACM CCS 2016; The Register, 26 Jan 2016; ScreenOS firmware string diffs, https://github.com/hdm/juniper-cve-2015-7755",
+  },
+  juniperAdvisory: {
+    id: "juniperAdvisory",
+    text: '17 Dec 2015: Juniper disclosed "unauthorized code" in ScreenOS; the VPN decryption flaw is CVE-2015-7756.',
+    source:
+      'Juniper, "2015-12 Out of Cycle Security Bulletin: ScreenOS: Multiple Security issues with ScreenOS (CVE-2015-7755, CVE-2015-7756)", 17 Dec 2015; The Register, 26 Jan 2016 (ISN list archive, mail-archive.com/isn@lists.infosecnews.org/msg01880.html)',
+  },
+  checkoway2016: {
+    id: "checkoway2016",
+    text:
+      "Checkoway et al., ACM CCS 2016: since 2008 whoever chose Q could passively decrypt the VPN; they did it on a real NetScreen with their own Q.",
+    source:
+      'S. Checkoway et al., "A Systematic Analysis of the Juniper Dual EC Incident", ACM CCS 2016, https://docslib.org/doc/10853694/a-systematic-analysis-of-the-juniper-dual-ec-incident; CACM research highlight "Where Did I Leave My Keys?", Nov 2018, https://cacm.acm.org/research/where-did-i-leave-my-keys/',
   },
 } as const satisfies { readonly [id: string]: Fact };
 

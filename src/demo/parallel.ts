@@ -9,6 +9,8 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { encryptJobs, openJobs, type EncryptJob, type OpenJob } from "./jobs.js";
 import type { WorkerReply, WorkerRequest } from "./worker.js";
+import type { FsJob, FsResult } from "./forward-secrecy-jobs.js";
+import { mergeResults, searchCandidates, type Observation, type SearchResult } from "../crypto/dualec/attack.js";
 
 /** Bulk crypto for scenarios; `done()` reports progress while a call is running. */
 export interface BulkCrypto {
@@ -16,6 +18,16 @@ export interface BulkCrypto {
   readonly threads: number;
   encrypt(jobs: readonly EncryptJob[], seed: string | undefined): Promise<Uint8Array[]>;
   open(secretKey: Uint8Array, jobs: readonly OpenJob[]): Promise<Uint8Array>;
+  /**
+   * forward-secrecy demo: whole conversations (simulations, then attacks), results in job order.
+   * Jobs are dealt round-robin so that each thread gets a share of the heavy ones.
+   */
+  forwardSecrecy(jobs: readonly FsJob[]): Promise<FsResult[]>;
+  /**
+   * Dual EC trapdoor search over candidates [from, to), split into one contiguous range per
+   * thread (demo kleptography). Survivors come back in candidate order.
+   */
+  dualEcSearch(obs: Observation, trapdoor: Uint8Array, from: number, to: number): Promise<SearchResult & { readonly threads: number }>;
   /** Items finished by the running call so far. */
   done(): number;
   close(): Promise<void>;
@@ -23,6 +35,8 @@ export interface BulkCrypto {
 
 /** Below this many items, threads cost more than they save. */
 const MIN_PARALLEL = 400;
+/** Dual EC candidates cost ~0.2 ms each: below this many, one thread is as fast. */
+const MIN_PARALLEL_CANDIDATES = 512;
 
 function workerUrl(): URL {
   // Under the test runner this file is TypeScript; its worker is the built JavaScript.
@@ -93,6 +107,37 @@ export function createBulkCrypto(threads = availableParallelism()): BulkCrypto {
         o += r.length;
       }
       return out;
+    },
+    async forwardSecrecy(jobs) {
+      progress.length = 0;
+      if (threads <= 1 || jobs.length < 2) {
+        const { runFsJob } = await import("./forward-secrecy-jobs.js");
+        const out: FsResult[] = [];
+        for (const job of jobs) {
+          out.push(await runFsJob(job));
+          progress[0] = out.length;
+        }
+        return out;
+      }
+      const n = Math.min(threads, jobs.length);
+      const parts = Array.from({ length: n }, (_, i) => jobs.filter((_, j) => j % n === i));
+      const ws = getWorkers();
+      const results = await Promise.all(parts.map((part, i) =>
+        runOn(ws[i] as Worker, i, { kind: "fs", jobs: part }, (r) => (r.kind === "fs-done" ? r.results : undefined))));
+      return jobs.map((_, j) => (results[j % n] as FsResult[])[Math.floor(j / n)] as FsResult);
+    },
+    async dualEcSearch(obs, trapdoor, from, to) {
+      progress.length = 0;
+      const n = to - from;
+      if (threads <= 1 || n < MIN_PARALLEL_CANDIDATES) return { ...searchCandidates(obs, trapdoor, from, to, { onProgress: (d) => (progress[0] = d) }), threads: 1 };
+      const size = Math.ceil(n / threads);
+      const ws = getWorkers();
+      const parts = await Promise.all(ws.map((w, i) => {
+        const a = Math.min(to, from + i * size);
+        const b = Math.min(to, a + size);
+        return runOn(w, i, { kind: "dualec-search", obs, trapdoor, from: a, to: b }, (r) => (r.kind === "dualec-searched" ? r.result : undefined));
+      }));
+      return { ...mergeResults(parts), threads };
     },
     done: () => progress.reduce((a, b) => a + b, 0),
     async close() {

@@ -77,6 +77,8 @@ export interface ScenarioInfo {
   readonly scenes: readonly string[];
   /** Example command lines (without the leading `$ `) for the help. */
   readonly examples?: readonly string[];
+  /** What the largest sizes cost (time, memory), for `doormat demo NAME --help`. */
+  readonly limits?: string;
   /** Whether the scenario writes a world with `--out` (the others refuse the flag). */
   readonly writesWorld?: boolean;
   load(): Promise<ScenarioRun>;

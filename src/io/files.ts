@@ -237,12 +237,22 @@ const liveTemporaryFiles = new Set<string>();
 export function removeTemporaryFiles(): void {
   for (const f of liveTemporaryFiles) {
     try {
-      fs.rmSync(f, { force: true });
+      // recursive: a temporary directory (demo --out), whose in-flight writes may race the removal
+      fs.rmSync(f, { force: true, recursive: true, maxRetries: 5, retryDelay: 20 });
     } catch {
       /* nothing more can be done while exiting */
     }
   }
   liveTemporaryFiles.clear();
+}
+
+/**
+ * Register (or, with `live` false, release) a temporary path that a signal must remove: a
+ * directory being filled before it is renamed into place (demo --out).
+ */
+export function trackTemporaryPath(p: string, live: boolean): void {
+  if (live) liveTemporaryFiles.add(p);
+  else liveTemporaryFiles.delete(p);
 }
 
 /**

@@ -51,6 +51,9 @@ function randInt(random: RandomSource, n: number): number {
   return x % n; // a bias below 1e-6 for demo-sized n: fine for picking who talks to whom
 }
 
+/** Files written between two progress events when writing the world. */
+const WORLD_SLICE = 1000;
+
 const pad = (n: number, width = 4): string => String(n).padStart(width, "0");
 const userName = (i: number): string => `user-${pad(i + 1)}`;
 const plural = (n: number, word: string): string => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
@@ -106,14 +109,23 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "fact", ...FACTS.letter2019 };
   yield { type: "narration", text: "doormat builds exactly that \"means for lawful access\": every message key is also wrapped to a government escrow key. Then it shows what happens when that key leaks. All cryptography below is real and happens now, on this machine." };
   const users: X25519KeyPair[] = [];
-  for (let i = 0; i < nUsers; i++) users.push(generateKeyPair(random));
+  // In slices, with progress between them: a large run is never silent.
+  const KEYGEN_SLICE = 2000;
+  for (let i = 0; i < nUsers; i++) {
+    users.push(generateKeyPair(random));
+    if ((i + 1) % KEYGEN_SLICE === 0 && i + 1 < nUsers) yield { type: "progress", task: "generating user keys", done: i + 1, total: nUsers };
+  }
+  if (nUsers > KEYGEN_SLICE) yield { type: "progress", task: "generating user keys", done: nUsers, total: nUsers };
   const authorities = AUTHORITY_NAMES.slice(0, nAuthorities).map((name) => ({ name, key: generateKeyPair(random) }));
   yield { type: "step", text: `generated ${plural(nUsers, "X25519 key pair")}, one per user` };
   for (const a of authorities) yield { type: "step", text: `authority "${a.name}" holds escrow key ${authorityId(a.key.publicKey)}` };
   yield { type: "metric", name: "users", label: "users", value: nUsers, unit: "" };
   yield { type: "metric", name: "authorities", label: "escrow authorities", value: nAuthorities, unit: "" };
   if (ctx.world) {
-    for (let i = 0; i < nUsers; i++) await ctx.world.write(`keys/users/${userName(i)}.key`, demoKeyFile(users[i] as X25519KeyPair, ctx.seed), { secret: true });
+    for (let i = 0; i < nUsers; i++) {
+      await ctx.world.write(`keys/users/${userName(i)}.key`, demoKeyFile(users[i] as X25519KeyPair, ctx.seed), { secret: true });
+      if ((i + 1) % WORLD_SLICE === 0 || i + 1 === nUsers) yield { type: "progress", task: "writing user keys", done: i + 1, total: nUsers };
+    }
     for (const a of authorities) {
       const id = authorityId(a.key.publicKey);
       await ctx.world.write(`keys/authorities/${id}.key`, demoKeyFile(a.key, ctx.seed, [`# authority: ${a.name}`, `# authority id: ${id}`]), { secret: true });
@@ -133,7 +145,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     Array.from({ length: count }, () => {
       const from = randInt(random, nUsers);
       const to = (from + 1 + randInt(random, nUsers - 1)) % nUsers;
-      return { from, to, plaintext: utf8(`${userName(from)} to ${userName(to)}: ${TEXTS[randInt(random, TEXTS.length)]}`) };
+      return { from, to, plaintext: utf8(`${userName(from)} to ${userName(to)}: ${TEXTS[randInt(random, TEXTS.length)]}\n`) };
     });
   /** Send messages on both services; returns [SafeChat, LawfulChat] records. */
   async function* send(count: number, firstId: number, escrowTo: readonly Uint8Array[], task: string | null): AsyncGenerator<DemoEvent, [Recorded[], Recorded[]]> {
@@ -168,8 +180,12 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "metric", name: "messages", label: "messages per service", value: nMessages, unit: "" };
   yield { type: "metric", name: "archived_bytes", label: "interceptor's archive", value: archivedBytes, unit: "bytes" };
   if (ctx.world) {
+    let written = 0;
     for (const [service, archive] of [["safechat", safeArchive], ["lawfulchat", lawfulArchive]] as const) {
-      for (const m of archive) await ctx.world.write(`archive/${service}/${pad(m.id, 6)}.age`, m.ciphertext);
+      for (const m of archive) {
+        await ctx.world.write(`archive/${service}/${pad(m.id, 6)}.age`, m.ciphertext);
+        if (++written % WORLD_SLICE === 0 || written === 2 * nMessages) yield { type: "progress", task: "writing the archive", done: written, total: 2 * nMessages };
+      }
     }
   }
   yield { type: "pause" };
@@ -217,7 +233,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "result", tone: "good", text: `SafeChat: opened ${safeOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")}` };
   yield { type: "step", text: `${plural(2 * nMessages, "decryption attempt")} in ${massSeconds.toFixed(2)} s: ${Math.round(rate).toLocaleString("en-US")} per second` };
   const shown = lawfulArchive.find((m) => opens(attacker, m));
-  if (shown) yield { type: "step", text: `e.g. message ${shown.id}: "${fromUtf8(decrypt(shown.ciphertext, [attacker]))}"` };
+  if (shown) yield { type: "step", text: `e.g. message ${shown.id}: "${fromUtf8(decrypt(shown.ciphertext, [attacker])).trimEnd()}"` };
   yield { type: "metric", name: "lawful_opened", label: "LawfulChat messages opened by the attacker", value: lawfulOpened, unit: "" };
   yield { type: "metric", name: "e2ee_opened", label: "SafeChat messages opened by the attacker", value: safeOpened, unit: "" };
   yield { type: "metric", name: "mass_seconds", label: "mass decryption time", value: massSeconds, unit: "s" };
@@ -226,7 +242,8 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
 
   // ── Scene 6 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 6, title: "Aftermath" };
-  const batch = Math.max(10, Math.floor(nMessages / 10));
+  // A tenth of the traffic, at most 2,000 messages: enough to count, and the largest run stays short.
+  const batch = Math.max(10, Math.min(2000, Math.floor(nMessages / 10)));
   yield { type: "narration", text: `Nobody notices at first. LawfulChat keeps escrowing to the same keys: ${plural(batch, "new message")} are sent after the leak.` };
   const [, future] = yield* send(batch, nMessages + 1, escrow, null);
   const futureOpened = future.filter((m) => opens(attacker, m)).length;
@@ -302,15 +319,27 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       archive: safeArchive.map((m) => ({ id: m.id, from: userName(m.from), to: userName(m.to), safechat: `archive/safechat/${pad(m.id, 6)}.age`, lawfulchat: `archive/lawfulchat/${pad(m.id, 6)}.age` })),
     };
     await ctx.world.write("manifest.json", JSON.stringify(manifest, null, 2) + "\n");
+    const to = userName((safeArchive[0] as Recorded).to);
+    const name = ctx.world.name;
+    const leakedKey = `keys/authorities/${leakedId}.key`;
     await ctx.world.write("README.txt", [
-      "The world of one run of \"doormat demo leak\". Check any file with stock age:",
+      `The world of one run of "doormat demo leak"${ctx.seed !== undefined ? ` --seed ${JSON.stringify(ctx.seed)}` : ""}: ${plural(nUsers, "user")}, ${plural(nMessages, "message")} per service.`,
+      "manifest.json says who sent each message to whom, which file is which, and which",
+      `authority key leaked (${leakedId}, "${leaked.name}").`,
       "",
-      `  age -d -i keys/users/${userName((safeArchive[0] as Recorded).to)}.key archive/safechat/000001.age     # its recipient`,
-      `  age -d -i keys/users/${userName((safeArchive[0] as Recorded).to)}.key archive/lawfulchat/000001.age   # escrow is invisible to age`,
-      `  doormat decrypt -i keys/authorities/${leakedId}.key archive/lawfulchat/000001.age   # the leaked key`,
-      "  doormat inspect archive/lawfulchat/000001.age",
+      `Run these commands in this directory. From the directory that holds it, first:  cd ${/^[A-Za-z0-9._/-]+$/.test(name) ? name : JSON.stringify(name)}`,
       "",
-      "Every key here is a DEMO key: made for this run only; with --seed, anyone can remake them.",
+      "Stock age (https://age-encryption.org) opens both services' copies with the recipient's key:",
+      `  age -d -i keys/users/${to}.key archive/safechat/000001.age`,
+      `  age -d -i keys/users/${to}.key archive/lawfulchat/000001.age      # escrow is invisible to age`,
+      "",
+      "The leaked authority key opens LawfulChat (doormat reads escrow stanzas; stock age ignores",
+      "them, so only doormat can show this), and not SafeChat:",
+      `  doormat decrypt -i ${leakedKey} archive/lawfulchat/000001.age`,
+      `  doormat decrypt -i ${leakedKey} archive/safechat/000001.age      # fails: no escrow stanza`,
+      "  doormat inspect archive/lawfulchat/000001.age                    # who else can read it",
+      "",
+      "Every key here is a DEMO key, made for this run only; with --seed, anyone can remake them.",
       "",
     ].join("\n"));
   }

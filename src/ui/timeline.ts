@@ -1,0 +1,68 @@
+/**
+ * The forward-secrecy timeline as text: one row per scheme, one cell per message or per block
+ * of messages, fitted to the terminal width; then, when cells hold blocks, a zoom on the
+ * messages around the event, one cell each. Pure: (event, width) → lines, no colour (the
+ * renderer colours the cells).
+ *
+ * @module
+ */
+import type { DemoEvent } from "../demo/events.js";
+
+export type TimelineEvent = Extract<DemoEvent, { type: "timeline" }>;
+
+/** Cell characters: every message in the cell opened, some, none. */
+export const CELL = { all: "█", some: "▒", none: "·", event: "▲" } as const;
+
+function cell(exposed: readonly boolean[], from: number, to: number): string {
+  let n = 0;
+  for (let i = from; i < to; i++) if (exposed[i]) n++;
+  return n === 0 ? CELL.none : n === to - from ? CELL.all : CELL.some;
+}
+
+function fit(label: string, width: number): string {
+  return label.length <= width ? label.padEnd(width) : `${label.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/**
+ * Lines of the timeline, none wider than `width` (at least 40 columns are used).
+ * @param width - terminal columns
+ */
+export function renderTimeline(e: TimelineEvent, width: number): string[] {
+  const w = Math.max(40, width);
+  const n = e.messages;
+  const countWidth = String(n).length;
+  const labelWidth = Math.min(Math.max(...e.rows.map((r) => r.label.length), 8), Math.floor(w * 0.4));
+  const room = w - 2 - labelWidth - 1 - 1 - countWidth;
+  const per = Math.max(1, Math.ceil(n / room));
+  const cells = Math.ceil(n / per);
+  const lines: string[] = [];
+  const unit = per === 1 ? "one cell per message" : `${per} messages per cell`;
+  lines.push(`${e.title}: ${n} messages, ${unit}`);
+  lines.push(`${CELL.all} opened  ${CELL.some} some opened  ${CELL.none} safe  ${CELL.event} the event (after #${e.eventAt})`);
+  const row = (label: string, exposed: readonly boolean[], first: number, count: number, size: number): string => {
+    let s = "";
+    for (let c = 0; c < count; c++) s += cell(exposed, first + c * size, Math.min(first + (c + 1) * size, n));
+    const opened = exposed.filter(Boolean).length;
+    return `  ${fit(label, labelWidth)} ${s.padEnd(room)} ${String(opened).padStart(countWidth)}`;
+  };
+  for (const r of e.rows) lines.push(row(r.label, r.exposed, 0, cells, per));
+  const marker = (index: number): string => `  ${" ".repeat(labelWidth)} ${" ".repeat(index)}${CELL.event} #${e.eventAt}`;
+  lines.push(marker(Math.floor((e.eventAt - 1) / per)));
+  if (per > 1) {
+    // Around the event, message by message.
+    const span = Math.min(n, room);
+    const start = Math.max(0, Math.min(n - span, e.eventAt - Math.floor(span / 3)));
+    lines.push(`Around the event: #${start + 1} to #${start + span}, one cell per message`);
+    for (const r of e.rows) {
+      const s = row(r.label, r.exposed, start, span, 1);
+      // The count at the end stays the whole row's: it is the same number as above.
+      lines.push(s);
+    }
+    lines.push(marker(e.eventAt - 1 - start));
+  }
+  if (e.marked.length > 0) {
+    const shown = e.marked.slice(0, 12).map((m) => `#${m}`).join(" ");
+    lines.push(`delayed past the event: ${shown}${e.marked.length > 12 ? ` and ${e.marked.length - 12} more` : ""}`);
+  }
+  return lines.map((l) => (l.length > w ? l.slice(0, w) : l));
+}
