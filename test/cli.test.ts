@@ -761,7 +761,8 @@ describe("help and version", () => {
     [["keygen", "--authority"], /argument missing/],
     [["encrypt", "-r"], /argument missing/],
     [["decrypt", "-i"], /argument missing/],
-    [["inspect", "a", "b"], /too many arguments|excess/],
+    [["inspect", "--format", "xml"], /argument .xml. is invalid|Allowed choices/],
+    [["inspect", "--json", "--format", "sarif"], /contradict/],
     [["keygen", "extra"], /too many arguments|excess|unknown/],
   ] as Array<[string[], RegExp]>)("usage error %j exits 1 with a doormat: error: line", async (args, re) => {
     const r = await doormat(args, { stdin: "" });
