@@ -124,8 +124,8 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 
 /**
  * Escape text for XML 1.0 content or a double-quoted attribute: the five predefined entities,
- * and in attributes also TAB, LF and CR as character references (attribute-value
- * normalization would turn them into spaces).
+ * CR as a character reference (end-of-line handling would turn it into LF), and in
+ * attributes also TAB and LF (attribute-value normalization would turn them into spaces).
  *
  * Why no XML library: the report has one fixed shape written once, and escaping is the only
  * part that can go wrong; it is this function, and test/selftest-report.test.ts checks it
@@ -133,8 +133,8 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
  * the audited set (house rule), where xmlbuilder2 would add four packages.
  */
 export function xmlEscape(s: string, attribute = false): string {
-  let out = s.replace(NOT_XML_CHAR, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  if (attribute) out = out.replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
+  let out = s.replace(NOT_XML_CHAR, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
+  if (attribute) out = out.replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
   return out;
 }
 
