@@ -122,7 +122,7 @@ describe("examples/ CI gate (issue 12, item 5)", () => {
     const prefix = join(dir, "npm-prefix");
     const r = spawnSync("bash", [join(ROOT, "examples/ci-gate.sh"), "clean"], {
       cwd: dir,
-      env: { PATH: `${join(prefix, "bin")}:${process.env["PATH"] ?? ""}`, HOME: dir, NO_COLOR: "1", DOORMAT_REPO: ROOT, npm_config_prefix: prefix, REPORT_DIR: join(dir, "reports-install") },
+      env: { ...process.env, PATH: `${join(prefix, "bin")}:/usr/bin:/bin`, NO_COLOR: "1", DOORMAT_REPO: ROOT, npm_config_prefix: prefix, REPORT_DIR: join(dir, "reports-install") },
       encoding: "utf8",
       timeout: 900_000,
     });

@@ -67,7 +67,7 @@ export function makeInspectCommand(ctx: () => Context) {
     .description("show age files' headers: recipients, escrow stanzas, armor, sizes (no key needed); gate many files in CI")
     .argument("[PATH...]", "files, or directories searched recursively for *.age files; default or \"-\": standard input")
     .option("--json", "JSON: one document for one file, JSON lines (one per file) for several (same as --format json)")
-    .addOption(new Option("--format <FORMAT>", "text, json, github (workflow annotations) or sarif (SARIF 2.1.0)").choices(INSPECT_FORMATS))
+    .addOption(new Option("--format <FORMAT>", "report format: github prints workflow annotations, sarif writes SARIF 2.1.0").choices(INSPECT_FORMATS))
     .option("--deny-escrow", `exit with status ${EXIT.ESCROW_FOUND} if any file carries a lawful-access stanza (for CI)`)
     .option("-o, --output <FILE>", "write the report to FILE (atomically; never overwrites without --force)")
     .option("-f, --force", "with -o: replace an existing file")

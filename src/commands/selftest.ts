@@ -19,7 +19,7 @@ export function makeSelftestCommand(ctx: () => Context) {
   return new Command("selftest")
     .description("run known-answer tests (RFC, Wycheproof, CCTV vectors) of every primitive, negative checks and format round trips")
     .option("--json", "print one JSON document (same as --format json)")
-    .addOption(new Option("--format <FORMAT>", "text, json, tap (TAP 14), junit (JUnit XML) or github (workflow commands)").choices(SELFTEST_FORMATS))
+    .addOption(new Option("--format <FORMAT>", "report format: tap is TAP version 14, junit is JUnit XML, github is workflow commands").choices(SELFTEST_FORMATS))
     .option("-o, --output <FILE>", "write the report to FILE (atomically; never overwrites without --force)")
     .option("-f, --force", "with -o: replace an existing file")
     .option("--slow", "also run the slow published vectors (RFC 7748 1,000,000 iterations, RFC 7914 N=2^20: about a minute, 1 GiB)")
