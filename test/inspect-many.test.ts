@@ -8,14 +8,14 @@ import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fc, test as fcTest } from "@fast-check/vitest";
 import { postQuantumStatus } from "../src/crypto/inspect.js";
-import { escapeGithubData, escapeGithubProperty, pathToUri } from "../src/ui/inspect-list.js";
+import { escapeGithubData, escapeGithubProperty, markdownCell, pathToUri } from "../src/ui/inspect-list.js";
 import { doormat, type RunResult } from "./cli-harness.js";
 import { loadVectors } from "./helpers.js";
 
 const dir = fs.mkdtempSync(path.join(tmpdir(), "doormat-inspect-many-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const inDir = (args: string[], o: { stdin?: Uint8Array | string } = {}): Promise<RunResult> => doormat(args, { cwd: dir, ...o });
+const inDir = (args: string[], o: { stdin?: Uint8Array | string; env?: Record<string, string> } = {}): Promise<RunResult> => doormat(args, { cwd: dir, ...o });
 const lines = (r: RunResult): string[] => r.stdout.toString().split("\n").filter((l) => l !== "");
 
 interface Line {
@@ -203,10 +203,22 @@ describe("--format github", () => {
     fs.mkdirSync(many);
     const one = fs.readFileSync(path.join(dir, "tree/nested/b.age"));
     for (let i = 0; i < 11; i++) fs.writeFileSync(path.join(many, `f${String(i).padStart(2, "0")}.age`), one);
-    const r = await inDir(["inspect", "--format", "github", "many"]);
-    expect(r.code).toBe(0); // no --deny-escrow: a report, not a gate
+    const summary = path.join(dir, "step-summary.md");
+    fs.writeFileSync(summary, "earlier step\n");
+    const r = await inDir(["inspect", "--format", "github", "many", "tree/junk.age"], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(1); // no --deny-escrow: escrow is reported, the junk file fails
     expect(lines(r).filter((l) => l.startsWith("::error "))).toHaveLength(11);
     expect(lines(r).at(-1)).toMatch(/11 escrowed.*GitHub shows only the first 10 annotations/);
+    // The job summary lists every flagged file, after what earlier steps wrote.
+    const md = fs.readFileSync(summary, "utf8").split("\n");
+    expect(md[0]).toBe("earlier step");
+    expect(md[1]).toBe("### doormat inspect: 12 files: 11 escrowed, 1 unreadable, 0 clean");
+    expect(md.filter((l) => /^\| escrowed \| many\/f\d\d\.age \| lawful access: authority [0-9a-f]{8}/.test(l))).toHaveLength(11);
+    expect(md.filter((l) => l.startsWith("| unreadable | tree/junk.age | not an age file"))).toHaveLength(1);
+    // Without the variable, nothing is written anywhere.
+    fs.rmSync(summary);
+    expect((await inDir(["inspect", "--format", "github", "many"])).code).toBe(0);
+    expect(fs.existsSync(summary)).toBe(false);
   });
 
   it("file names with , : % and newlines are escaped as actions/toolkit does", async () => {
@@ -215,6 +227,10 @@ describe("--format github", () => {
     fs.copyFileSync(path.join(dir, "tree/nested/b.age"), path.join(odd, "a,b:c%d\ne.age"));
     const r = await inDir(["inspect", "--format", "github", "odd"]);
     expect(lines(r)[0]).toMatch(/^::error file=odd\/a%2Cb%3Ac%25d%0Ae\.age,title=Lawful-access escrow::odd\/a,b:c%25d%0Ae\.age carries/);
+  });
+
+  it("Markdown cells keep a table intact: | escaped, no line breaks, no HTML", () => {
+    expect(markdownCell("a|b\nc <script>&")).toBe("a\\|b c &lt;script&gt;&amp;");
   });
 
   fcTest.prop([fc.string({ unit: "binary" })])("escaping is reversible and leaves no raw separator", (s) => {

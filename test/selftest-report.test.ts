@@ -10,7 +10,7 @@ import { fc, test as fcTest } from "@fast-check/vitest";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { Parser as TapParser, type FinalResults } from "tap-parser";
 import { runSlowChecks } from "../src/crypto/selftest-checks.js";
-import { renderSelftestGithub, renderSelftestJunit, renderSelftestTap, xmlEscape, type ReportLine, type RunInfo } from "../src/ui/selftest-report.js";
+import { githubSummarySelftest, renderSelftestGithub, renderSelftestJunit, renderSelftestTap, xmlEscape, type ReportLine, type RunInfo } from "../src/ui/selftest-report.js";
 import { doormat } from "./cli-harness.js";
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", trimValues: false, parseTagValue: false, parseAttributeValue: false, htmlEntities: true, isArray: (name) => ["testsuite", "testcase", "property"].includes(name) });
@@ -144,6 +144,13 @@ describe("selftest through the CLI", () => {
     expect(ls.at(-1)).toBe(`${json.passed} passed, 0 failed, 3 skipped`);
   });
 
+  it("--format github appends the counts to $GITHUB_STEP_SUMMARY when it is set", async () => {
+    const summary = path.join(dir, "summary.md");
+    const r = await doormat(["selftest", "--format", "github"], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(summary, "utf8")).toBe(`### doormat selftest: ${json.passed} passed, 0 failed, 3 skipped\n\n`);
+  });
+
   it("usage errors exit 1", async () => {
     expect((await doormat(["selftest", "--json", "--format", "tap"])).code).toBe(1);
     expect((await doormat(["selftest", "--format", "xml"])).code).toBe(1);
@@ -190,6 +197,9 @@ describe("reports of a failing run", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^::error title=selftest failed%3A X25519 \(RFC 7748\) \[node\]::low-order # point \\ rejected \(RFC 7748 §6\.1\): expected 00.*%0Asecond line$/);
     expect(ls.at(-1)).toBe("1 passed, 1 failed, 1 skipped");
+    const md = githubSummarySelftest(results).split("\n");
+    expect(md[0]).toBe("### doormat selftest: 1 passed, 1 failed, 1 skipped");
+    expect(md.filter((l) => l.startsWith("| low-order # point \\ rejected | node | RFC 7748 §6.1 | expected 00, got &lt;ff&gt;"))).toHaveLength(1);
   });
 
   fcTest.prop([fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })])("xmlEscape: any string survives a real XML parser (invalid XML characters become U+FFFD)", (a, b) => {

@@ -86,7 +86,8 @@ line per file and a summary (JSON: one object per line; unreadable files as {"fi
 Files that are not readable age files are reported and do not stop the others.
 --format github prints one ::error annotation per escrowed file (::warning for unreadable
 ones) and a summary line. GitHub shows only the first 10 annotations of each kind in a step;
-the rest are still in the log. --format sarif writes one result per escrowed file.
+the rest are in the log, and every flagged file is listed in the job summary when
+$GITHUB_STEP_SUMMARY is set. --format sarif writes one result per escrowed file.
 
 Exit status: 0 ok; 1 a usage error, or a path that is not a readable age file;
 ${EXIT.ESCROW_FOUND} with --deny-escrow, if any file is escrowed (checked before unreadable files).
@@ -160,6 +161,7 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
             break;
           case "github":
             text = list.renderGithubInspect(entries);
+            await (await import("../io/step-summary.js")).appendStepSummary(c.env, list.githubSummaryInspect(entries));
             break;
           case "sarif":
             text = list.renderSarifInspect(entries, (await import("../version.js")).version());

@@ -34,8 +34,9 @@ Examples:
 Every check names its source: RFC and section, Wycheproof case or C2SP CCTV vector.
 Negative checks must fail: a tampered tag, low-order X25519 points, non-canonical base64,
 a wrong header MAC. Both backends are tested: node (OpenSSL, in use) and noble (pure JS).
-The report ends with "N passed, N failed, N skipped"; GitHub shows at most 10 error
-annotations per step (all failures are in the log).
+The report ends with "N passed, N failed, N skipped". With --format github, GitHub shows
+at most 10 error annotations per step: all failures are in the log, and in the job summary
+when $GITHUB_STEP_SUMMARY is set.
 Exit status 0 only if every check that ran passed; 1 otherwise, or for a usage error.`)
     .action(async (opts) => {
       const c = ctx();
@@ -69,7 +70,10 @@ Exit status 0 only if every check that ran passed; 1 otherwise, or for a usage e
           case "json": text = report.renderSelftestJson(info, all); break;
           case "tap": text = report.renderSelftestTap(info, all); break;
           case "junit": text = report.renderSelftestJunit(info, all); break;
-          case "github": text = report.renderSelftestGithub(view.renderSelftest(info.backend, info.backendsTested, all, c.chalk), all); break;
+          case "github":
+            text = report.renderSelftestGithub(view.renderSelftest(info.backend, info.backendsTested, all, c.chalk), all);
+            await (await import("../io/step-summary.js")).appendStepSummary(c.env, report.githubSummarySelftest(all));
+            break;
           default: text = view.renderSelftest(info.backend, info.backendsTested, all, c.chalk);
         }
         await out.write(new TextEncoder().encode(text));

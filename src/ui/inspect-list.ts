@@ -213,3 +213,31 @@ export function renderSarifInspect(entries: readonly InspectEntry[], toolVersion
   };
   return JSON.stringify(log, null, 2) + "\n";
 }
+
+// ---------------------------------------------------------------------------------------
+// GitHub job summary (Markdown), for what the 10-annotation limit hides
+// ---------------------------------------------------------------------------------------
+
+/** Text for a Markdown table cell: one line, `|` escaped, HTML special characters as entities. */
+export function markdownCell(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+}
+
+/** Rows shown at most, so that the summary stays far below GitHub's 1 MiB per step. */
+export const SUMMARY_MAX_ROWS = 1000;
+
+/**
+ * The job summary: the counts, and a table of every file that is escrowed, unreadable or
+ * damaged (clean files are only counted).
+ */
+export function githubSummaryInspect(entries: readonly InspectEntry[]): string {
+  const t = totals(entries);
+  const lines = [`### doormat inspect: ${summaryLine(t)}`];
+  const flagged = entries.filter((e) => entryStatus(e) !== "ok");
+  if (flagged.length > 0) {
+    lines.push("", "| status | file | detail |", "| --- | --- | --- |");
+    for (const e of flagged.slice(0, SUMMARY_MAX_ROWS)) lines.push(`| ${entryStatus(e)} | ${markdownCell(displayName(e.file))} | ${markdownCell(detail(e))} |`);
+    if (flagged.length > SUMMARY_MAX_ROWS) lines.push("", `… and ${flagged.length - SUMMARY_MAX_ROWS} more: see the step's log.`);
+  }
+  return lines.join("\n") + "\n\n";
+}

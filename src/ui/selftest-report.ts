@@ -6,7 +6,7 @@
  * @module
  */
 import { checkLabel, selftestSummary, type SelftestLine } from "./selftest-view.js";
-import { escapeGithubData, escapeGithubProperty } from "./inspect-list.js";
+import { escapeGithubData, escapeGithubProperty, markdownCell } from "./inspect-list.js";
 
 /** One check as the reports see it. */
 export interface ReportLine extends SelftestLine {
@@ -200,4 +200,15 @@ export function renderSelftestGithub(text: string, results: readonly ReportLine[
   }
   lines.push(selftestSummary(results));
   return lines.join("\n") + "\n";
+}
+
+/** The job summary: the counts, and a table of the failed checks with their sources. */
+export function githubSummarySelftest(results: readonly ReportLine[]): string {
+  const lines = [`### doormat selftest: ${selftestSummary(results)}`];
+  const failed = results.filter((r) => status(r) === "fail");
+  if (failed.length > 0) {
+    lines.push("", "| check | backend | source | detail |", "| --- | --- | --- | --- |");
+    for (const r of failed) lines.push(`| ${markdownCell(r.name)} | ${markdownCell(r.backend)} | ${markdownCell(r.source ?? "")} | ${markdownCell(r.detail ?? "")} |`);
+  }
+  return lines.join("\n") + "\n\n";
 }
