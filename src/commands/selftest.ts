@@ -22,7 +22,7 @@ export function makeSelftestCommand(ctx: () => Context) {
     .addOption(new Option("--format <FORMAT>", "report format: tap is TAP version 14, junit is JUnit XML, github is workflow commands").choices(SELFTEST_FORMATS))
     .option("-o, --output <FILE>", "write the report to FILE (atomically; never overwrites without --force)")
     .option("-f, --force", "with -o: replace an existing file")
-    .option("--slow", "also run the slow published vectors (RFC 7748 1,000,000 iterations, RFC 7914 N=2^20: about a minute, 1 GiB)")
+    .option("--slow", "also run the slow published vectors (RFC 7748 1,000,000 iterations, RFC 7914 N=2^20: minutes, 1 GiB)")
     .addHelpText("after", `
 Examples:
   $ doormat selftest

@@ -288,7 +288,7 @@ const SLOW_CHECKS: readonly Check[] = [
 ];
 
 /** The reason given for slow checks that did not run. */
-export const SLOW_SKIP_REASON = "needs --slow: about a minute, 1 GiB of memory";
+export const SLOW_SKIP_REASON = "needs --slow: minutes, 1 GiB of memory";
 
 /**
  * The slow published vectors, on the backend in use: RFC 7748's 1,000,000 X25519 iterations
