@@ -100,6 +100,34 @@ export interface IdentityEntry {
 export type KeyFileMeta = Readonly<Record<string, string>>;
 
 /**
+ * Longest line a key file may have: a post-quantum recipient (`age1pq1…`) is ~2,000
+ * characters, so this leaves room; a longer line is refused before any decoding.
+ */
+export const MAX_KEY_LINE = 8192;
+/** Most keys one identity or recipients file may hold (as many as a header may have stanzas). */
+export const MAX_KEYS_PER_FILE = 20_000;
+
+/**
+ * Call `fn` for each line of `text` (CR LF or LF, trimmed) with its 1-based number, found with
+ * indexOf: time linear in the text, and no array of every line (a 16 MiB file of empty lines
+ * would be millions of strings).
+ * @throws KeyFormatError for a line longer than {@link MAX_KEY_LINE}
+ */
+function forEachLine(text: string, fn: (line: string, n: number) => void): void {
+  let n = 0;
+  for (let pos = 0; pos <= text.length; ) {
+    const lf = text.indexOf("\n", pos);
+    const end = lf === -1 ? text.length : lf;
+    n++;
+    const line = text.slice(pos, end).trim();
+    if (line.length > MAX_KEY_LINE && !line.startsWith("#")) throw new KeyFormatError(`line ${n} is longer than ${MAX_KEY_LINE} characters: not a key`);
+    fn(line, n);
+    if (lf === -1) break;
+    pos = lf + 1;
+  }
+}
+
+/**
  * Parse an identity file: one `AGE-SECRET-KEY-1…` per line, `#` comments and blank lines
  * ignored. Errors name the line, never its content (it may be secret).
  * @throws KeyFormatError
@@ -107,9 +135,8 @@ export type KeyFileMeta = Readonly<Record<string, string>>;
 export function parseIdentityFile(text: string): { identities: IdentityEntry[]; meta: KeyFileMeta } {
   const identities: IdentityEntry[] = [];
   const meta: Record<string, string> = {};
-  const lines = text.split("\n");
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, "").trim();
+  forEachLine(text, (line, n) => {
+    const i = n - 1;
     if (line === "") return;
     if (line.startsWith("#")) {
       const m = /^#\s*([a-z][a-z -]*):\s*(.*)$/.exec(line);
@@ -117,6 +144,7 @@ export function parseIdentityFile(text: string): { identities: IdentityEntry[]; 
       return;
     }
     if (line.startsWith("age1")) throw new KeyFormatError(`line ${i + 1} is a recipient (public key), not an identity`);
+    if (identities.length >= MAX_KEYS_PER_FILE) throw new KeyFormatError(`more than ${MAX_KEYS_PER_FILE} identities (line ${n}), doormat's limit`);
     try {
       identities.push({ key: decodeIdentity(line), line: i + 1 });
     } catch (e) {
@@ -133,10 +161,11 @@ export function parseIdentityFile(text: string): { identities: IdentityEntry[]; 
  */
 export function parseRecipientsFile(text: string): Uint8Array[] {
   const out: Uint8Array[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.replace(/\r$/, "").trim();
+  forEachLine(text, (line, n) => {
+    const i = n - 1;
     if (line === "" || line.startsWith("#")) return;
     if (line.startsWith("AGE-SECRET-KEY-")) throw new KeyFormatError(`line ${i + 1} is an identity (secret key), not a recipient`);
+    if (out.length >= MAX_KEYS_PER_FILE) throw new KeyFormatError(`more than ${MAX_KEYS_PER_FILE} recipients (line ${n}), doormat's limit`);
     try {
       out.push(decodeRecipient(line));
     } catch (e) {
