@@ -97,6 +97,18 @@ const EMPTY = new Uint8Array(0);
 const CRLF_MESSAGE =
   "line endings were converted to CRLF (a Windows editor, PowerShell or git autocrlf treated the file as text), which corrupts a binary age file";
 
+/**
+ * Throw unless `a ‖ b` starts like an age version line (as far as it goes).
+ * @throws HeaderError "not an age file"
+ */
+function checkVersionPrefix(a: Uint8Array, b: Uint8Array): void {
+  const prefix = "age-encryption.org/";
+  for (let i = 0; i < prefix.length && i < a.length + b.length; i++) {
+    const c = i < a.length ? a[i] : b[i - a.length];
+    if (c !== prefix.charCodeAt(i)) throw new HeaderError("not an age file: the first line is not an age version line");
+  }
+}
+
 /** What the reader expects next. */
 type ReaderState = "version" | "stanza" | "body" | "done";
 
@@ -139,6 +151,7 @@ export class HeaderReader {
    */
   push(data: Uint8Array): { header: Header; rest: Uint8Array } | null {
     if (this.#header) throw new Error("HeaderReader: push after the header is complete");
+    if (this.#state === "version") checkVersionPrefix(this.#buf.subarray(0, this.#len), data);
     let pos = 0;
     while (pos < data.length) {
       const lf = data.indexOf(LF, pos);
@@ -186,11 +199,7 @@ export class HeaderReader {
 
   /** Fail early on things that are not age files, without waiting for a whole line. */
   #checkVersionPrefix(): void {
-    const prefix = "age-encryption.org/";
-    const have = Math.min(this.#len, prefix.length);
-    for (let i = 0; i < have; i++) {
-      if (this.#buf[i] !== prefix.charCodeAt(i)) throw new HeaderError("not an age file: the first line is not an age version line");
-    }
+    checkVersionPrefix(this.#buf.subarray(0, this.#len), EMPTY);
   }
 
   /** Parse the complete line ending at #len (its LF included). */
