@@ -607,8 +607,8 @@ async function measureRejection(cmd, args, stdinFile) {
     fs.rmSync(rssFile, { force: true });
   } catch { /* no file */ }
   const error = stderr.split("\n").find((l) => /error|age:/.test(l)) ?? stderr.split("\n")[0] ?? "";
-  if (code === 0) throw new Error(`${path.basename(cmd)} ${args.join(" ")} ACCEPTED a hostile input`);
-  return { seconds, rssKiB, error: error.trim().slice(0, 160) };
+  // Accepting is recorded, not fatal: age encrypts to 266 k recipients, as it may.
+  return { seconds, rssKiB, error: code === 0 ? "(accepted)" : error.trim().slice(0, 160), accepted: code === 0 };
 }
 
 /** Write `count` copies of `unit` (a string) after `prefix`, in 1 MiB writes. */
@@ -632,6 +632,8 @@ async function hostile(opts, env) {
   fs.writeFileSync(small, "hello\n");
   const MAC = `--- ${"A".repeat(43)}\n`;
   const inputs = [
+    // The floor: start-up and one read, for scale (node starts slower than a Go binary).
+    { name: "floor: 2 bytes, not an age file", file: f("floor.age"), make: (p) => writeRepeated(p, "", "x\n", 1) },
     { name: "header: 2.7 M empty stanzas (16 MB)", file: f("h.age"), make: (p) => writeRepeated(p, "age-encryption.org/v1\n", "-> a\n\n", 2_700_000, MAC) },
     { name: "armor: one 16 MB line", file: f("a1.age"), make: (p) => writeRepeated(p, "-----BEGIN AGE ENCRYPTED FILE-----\n", "A", 16 * MiB, "\n-----END AGE ENCRYPTED FILE-----\n") },
     { name: "armor: 3 M short lines", file: f("a2.age"), make: (p) => writeRepeated(p, "-----BEGIN AGE ENCRYPTED FILE-----\n", "AAAA\n", 3_000_000, "-----END AGE ENCRYPTED FILE-----\n") },
@@ -660,12 +662,7 @@ async function hostile(opts, env) {
       const best = async (cmd, args) => {
         let b = null;
         for (let i = 0; i < runs; i++) {
-          let r;
-          try {
-            r = await measureRejection(cmd, args, stdinFor);
-          } catch (e) {
-            r = { seconds: NaN, rssKiB: null, error: e.message.split("\n")[0], accepted: true };
-          }
+          const r = await measureRejection(cmd, args, stdinFor);
           if (b === null || r.seconds < b.seconds) b = { ...r, rssKiB: Math.max(r.rssKiB ?? 0, b?.rssKiB ?? 0) || null };
         }
         return b;
@@ -725,7 +722,7 @@ function render(report) {
   ];
   const ho = table(
     ["Hostile input", "Command", "doormat (s)", "age (s)", "Time vs age", "doormat RSS (MiB)", "age RSS (MiB)", "doormat says"],
-    report.hostile.map((r) => [r.input, r.op, fmtSec(r.doormat.seconds), fmtSec(r.age.seconds), fmtRatio(r.timeVsAge), fmtMiB(r.doormat.rssKiB), fmtMiB(r.age.rssKiB), r.doormat.error.replace(/^doormat: error: /, "").slice(0, 90)]),
+    report.hostile.map((r) => [r.input, r.op, fmtSec(r.doormat.seconds), fmtSec(r.age.seconds) + (r.age.accepted ? " (accepted)" : ""), fmtRatio(r.timeVsAge), fmtMiB(r.doormat.rssKiB), fmtMiB(r.age.rssKiB), r.doormat.error.replace(/^doormat: error: /, "").slice(0, 90)]),
     ["l", "l", "r", "r", "r", "r", "r", "l"],
   );
   const hostileNote = "Hostile inputs on standard input (key-file cases: the key file is hostile); best of the runs, start-up included. The age column runs `age -d` for decrypt and inspect alike (age has no inspect), `age -R` for recipients files.";
