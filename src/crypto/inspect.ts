@@ -4,8 +4,8 @@
  * @module
  */
 import { HeaderError } from "./errors.js";
-import { concat, copyBytes } from "./bytes.js";
-import { findHeaderEnd, parseHeader, type Stanza } from "./format/header.js";
+import { concat } from "./bytes.js";
+import { HeaderReader, type Header, type Stanza } from "./format/header.js";
 import { ArmorDecoder, looksArmored } from "./format/armor.js";
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, NONCE_SIZE, TAG_SIZE } from "./format/stream.js";
 import { ESCROW_TYPE, escrowAuthorities as escrowAuthoritiesOf } from "./recipients/escrow.js";
@@ -78,8 +78,9 @@ export function impliedPlaintextSize(n: number): number | null {
 export class Inspector {
   #armor: ArmorDecoder | null | undefined = undefined;
   #lead: Uint8Array = new Uint8Array(0) as Uint8Array;
-  #head: Uint8Array = new Uint8Array(0) as Uint8Array;
-  #headerSize: number | null = null;
+  /** Parses the header as it streams past (linear time, bounded memory). */
+  #reader = new HeaderReader();
+  #header: Header | null = null;
   #total = 0;
   #input = 0;
 
@@ -101,13 +102,7 @@ export class Inspector {
 
   #binary(bin: Uint8Array): void {
     this.#total += bin.length;
-    if (this.#headerSize !== null) return;
-    this.#head = concat(this.#head, bin);
-    const end = findHeaderEnd(this.#head);
-    if (end !== null) {
-      this.#headerSize = end;
-      this.#head = copyBytes(this.#head, 0, end);
-    }
+    if (this.#header === null) this.#header = this.#reader.push(bin)?.header ?? null;
   }
 
   /** @throws HeaderError or ArmorError */
@@ -117,18 +112,19 @@ export class Inspector {
       this.#binary(this.#lead);
     }
     if (this.#armor) this.#binary(this.#armor.finish());
-    if (this.#headerSize === null) {
-      throw new HeaderError(this.#total === 0 ? "the input is empty" : "not an age file, or the header is truncated");
+    const header = this.#header;
+    if (header === null) {
+      if (this.#total === 0) throw new HeaderError("the input is empty");
+      return this.#reader.finish();
     }
-    const header = parseHeader(this.#head);
     const stanzas = header.stanzas.map(describe);
-    const payloadSize = this.#total - this.#headerSize;
+    const payloadSize = this.#total - header.length;
     const escrowAuthorities = escrowAuthoritiesOf(header.stanzas);
     return {
       version: "age-encryption.org/v1",
       armored: this.#armor !== null,
       stanzas,
-      headerSize: this.#headerSize,
+      headerSize: header.length,
       payloadSize,
       plaintextSize: impliedPlaintextSize(payloadSize),
       escrowAuthorities,
