@@ -14,6 +14,13 @@
  *   --no-gnu-time         measure peak memory without /usr/bin/time (tests the fallback)
  *   --pq-only             only the post-quantum section (mlkem768x25519: doormat and typage,
  *                         1 KiB and 64 MiB; 1 KiB and 4 MiB with --quick)
+ *   --only LIST           run only these sections: throughput,startup,escrow,hostile,pq
+ *
+ * The hostile section feeds inputs built to exhaust a parser (a 16 MB header of 2.7 million
+ * empty stanzas, armor with a 16 MB line or 3 million short lines, 16 MiB key files) to
+ * doormat and stock age on standard input / as key files, and records how long each takes
+ * to refuse them and its peak memory (issue 7: doormat must refuse the header in under 2x
+ * stock age's time).
  *
  * Progress goes to stderr; results go to stdout. Every decryption, and every ciphertext any
  * tool produced, is checked against the input's SHA-256; a mismatch aborts the run.
@@ -59,7 +66,7 @@ function parseSize(s) {
 }
 
 function parseArgs(argv) {
-  const o = { sizes: null, quick: false, runs: null, startupRuns: null, json: false, gnuTime: true, pqOnly: false };
+  const o = { sizes: null, quick: false, runs: null, startupRuns: null, json: false, gnuTime: true, pqOnly: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -81,6 +88,11 @@ function parseArgs(argv) {
       case "--json": o.json = true; break;
       case "--no-gnu-time": o.gnuTime = false; break;
       case "--pq-only": o.pqOnly = true; break;
+      case "--only": {
+        o.only = new Set(value().split(",").filter(Boolean));
+        for (const x of o.only) if (!["throughput", "startup", "escrow", "hostile", "pq"].includes(x)) throw new Error(`--only: unknown section ${JSON.stringify(x)}`);
+        break;
+      }
       case "-h": case "--help": usage(0); break;
       default: throw new Error(`unknown argument ${JSON.stringify(a)} (see --help)`);
     }
@@ -658,6 +670,112 @@ function escrow(opts) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Hostile inputs: how fast, and in how much memory, each tool refuses them
+
+/** Run `cmd args` with `stdinFile` piped to standard input; it must FAIL. Resolves {seconds, rssKiB, error}. */
+async function measureRejection(cmd, args, stdinFile) {
+  const rssFile = path.join(tmpDir, `rss.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  const useTime = memMethod === "gnu-time";
+  const child = spawn(useTime ? GNU_TIME : cmd, useTime ? ["-f", "%M", "-o", rssFile, cmd, ...args] : args, { stdio: ["pipe", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  currentChild = child;
+  const start = nowSec();
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr = (stderr + d).slice(-4000); });
+  child.stdin.on("error", () => { /* EPIPE: the tool stopped reading, which is the point */ });
+  if (stdinFile) fs.createReadStream(stdinFile, { highWaterMark: MiB }).on("error", () => {}).pipe(child.stdin);
+  else child.stdin.end();
+  let polledKiB = 0;
+  const poller = useTime ? null : setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+)\s*kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      if (m) polledKiB = Math.max(polledKiB, Number(m[1]));
+    } catch { /* exited */ }
+  }, 5);
+  const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
+  const code = await new Promise((resolve) => child.on("close", (c, sig) => resolve(sig ?? c)));
+  const seconds = nowSec() - start;
+  clearTimeout(timer);
+  if (poller) clearInterval(poller);
+  currentChild = null;
+  let rssKiB = polledKiB || null;
+  try {
+    const last = fs.readFileSync(rssFile, "utf8").trim().split("\n").pop();
+    if (/^\d+$/.test(last)) rssKiB = Number(last);
+    fs.rmSync(rssFile, { force: true });
+  } catch { /* no file */ }
+  const error = stderr.split("\n").find((l) => /error|age:/.test(l)) ?? stderr.split("\n")[0] ?? "";
+  // Accepting is recorded, not fatal: age encrypts to 266 k recipients, as it may.
+  return { seconds, rssKiB, error: code === 0 ? "(accepted)" : error.trim().slice(0, 160), accepted: code === 0 };
+}
+
+/** Write `count` copies of `unit` (a string) after `prefix`, in 1 MiB writes. */
+function writeRepeated(file, prefix, unit, count, suffix = "") {
+  const fd = fs.openSync(file, "w");
+  fs.writeSync(fd, prefix);
+  const perBlock = Math.max(1, Math.floor(MiB / unit.length));
+  const block = unit.repeat(perBlock);
+  let left = count;
+  for (; left >= perBlock; left -= perBlock) fs.writeSync(fd, block);
+  if (left > 0) fs.writeSync(fd, unit.repeat(left));
+  fs.writeSync(fd, suffix);
+  fs.closeSync(fd);
+  return fs.statSync(file).size;
+}
+
+async function hostile(opts, env) {
+  log("\n== hostile inputs (each must be refused)");
+  const f = (name) => path.join(tmpDir, name);
+  const small = f("small.txt");
+  fs.writeFileSync(small, "hello\n");
+  const MAC = `--- ${"A".repeat(43)}\n`;
+  const inputs = [
+    // The floor: start-up and one read, for scale (node starts slower than a Go binary).
+    { name: "floor: 2 bytes, not an age file", file: f("floor.age"), make: (p) => writeRepeated(p, "", "x\n", 1) },
+    { name: "header: 2.7 M empty stanzas (16 MB)", file: f("h.age"), make: (p) => writeRepeated(p, "age-encryption.org/v1\n", "-> a\n\n", 2_700_000, MAC) },
+    { name: "armor: one 16 MB line", file: f("a1.age"), make: (p) => writeRepeated(p, "-----BEGIN AGE ENCRYPTED FILE-----\n", "A", 16 * MiB, "\n-----END AGE ENCRYPTED FILE-----\n") },
+    { name: "armor: 3 M short lines", file: f("a2.age"), make: (p) => writeRepeated(p, "-----BEGIN AGE ENCRYPTED FILE-----\n", "AAAA\n", 3_000_000, "-----END AGE ENCRYPTED FILE-----\n") },
+    { name: "identity file: 16 MiB of newlines", keyFile: f("k1.txt"), make: (p) => writeRepeated(p, "", "\n", 16 * MiB - 1) },
+    { name: "identity file: one 16 MiB line", keyFile: f("k2.txt"), make: (p) => writeRepeated(p, "AGE-SECRET-KEY-1", "Q", 16 * MiB - 32) },
+    { name: "recipients file: 16 MiB of newlines", recipientsFile: f("r1.txt"), make: (p) => writeRepeated(p, "", "\n", 16 * MiB - 1) },
+    { name: "recipients file: 266 k recipients (16 MiB)", recipientsFile: f("r2.txt"), make: (p) => writeRepeated(p, "", `${env.recipient}\n`, Math.floor((16 * MiB - 1) / (env.recipient.length + 1))) },
+  ];
+  const runs = opts.quick ? 1 : 2;
+  const rows = [];
+  for (const input of inputs) {
+    const p = input.file ?? input.keyFile ?? input.recipientsFile;
+    const bytes = input.make(p);
+    log(`${input.name}: ${bytes} bytes`);
+    const commands = input.file
+      ? [
+          ["decrypt", "doormat", NODE, [DOORMAT, "decrypt", "-i", env.keyFile], "age", env.age, ["-d", "-i", env.keyFile]],
+          ["inspect", "doormat", NODE, [DOORMAT, "inspect"], "age", env.age, ["-d", "-i", env.keyFile]],
+        ]
+      : input.keyFile
+        ? [["decrypt -i FILE", "doormat", NODE, [DOORMAT, "decrypt", "-i", input.keyFile], "age", env.age, ["-d", "-i", input.keyFile]]]
+        : [["encrypt -R FILE", "doormat", NODE, [DOORMAT, "encrypt", "-R", input.recipientsFile, "-o", f("out.age"), "-f", small], "age", env.age, ["-R", input.recipientsFile, "-o", "/dev/null", small]]];
+    // The stdin for key-file cases: a small valid file, so only the key file is hostile.
+    const stdinFor = input.file ?? (input.keyFile ? env.ciphertexts.values().next().value ?? null : null);
+    for (const [op, dName, dCmd, dArgs, aName, aCmd, aArgs] of commands) {
+      const best = async (cmd, args) => {
+        let b = null;
+        for (let i = 0; i < runs; i++) {
+          const r = await measureRejection(cmd, args, stdinFor);
+          if (b === null || r.seconds < b.seconds) b = { ...r, rssKiB: Math.max(r.rssKiB ?? 0, b?.rssKiB ?? 0) || null };
+        }
+        return b;
+      };
+      const d = await best(dCmd, dArgs);
+      const a = await best(aCmd, aArgs);
+      log(`  ${op}: doormat ${fmtSec(d.seconds)} s ${fmtMiB(d.rssKiB)} MiB (${d.error}); age ${fmtSec(a.seconds)} s ${fmtMiB(a.rssKiB)} MiB (${a.error})`);
+      rows.push({ input: input.name, bytes, op, doormat: d, age: a, timeVsAge: d.seconds / a.seconds, rssVsAge: d.rssKiB && a.rssKiB ? d.rssKiB / a.rssKiB : null, runs, ageOp: aArgs.join(" ").replace(tmpDir + "/", "") });
+      void dName; void aName;
+    }
+    fs.rmSync(p, { force: true });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Output
 
 function table(headers, rows, align) {
@@ -704,6 +822,12 @@ function render(report) {
     "All tools decrypt the same ciphertext (made by stock age, X25519 recipient); every tool's ciphertext was checked by decrypting it with stock age. Every output matched the input's SHA-256.",
     "Inputs are in the page cache (random data written and fsynced before the runs); outputs go to " + m.tmpDir + " and are not fsynced by any tool.",
   ];
+  const ho = table(
+    ["Hostile input", "Command", "doormat (s)", "age (s)", "Time vs age", "doormat RSS (MiB)", "age RSS (MiB)", "doormat says"],
+    report.hostile.map((r) => [r.input, r.op, fmtSec(r.doormat.seconds), fmtSec(r.age.seconds) + (r.age.accepted ? " (accepted)" : ""), fmtRatio(r.timeVsAge), fmtMiB(r.doormat.rssKiB), fmtMiB(r.age.rssKiB), r.doormat.error.replace(/^doormat: error: /, "").slice(0, 90)]),
+    ["l", "l", "r", "r", "r", "r", "r", "l"],
+  );
+  const hostileNote = "Hostile inputs on standard input (key-file cases: the key file is hostile); best of the runs, start-up included. The age column runs `age -d` for decrypt and inspect alike (age has no inspect), `age -R` for recipients files.";
   const esc = report.escrow;
   const escText = !esc.available ? "escrow benchmark not available yet"
     : `${esc.ok ? "" : `FAILED (exit ${esc.exitCode})\n`}${esc.output ?? JSON.stringify(esc.result, null, 2)}`;
@@ -722,7 +846,11 @@ function render(report) {
     escText,
     "",
     ...(pq ? ["Post-quantum (mlkem768x25519) throughput", pq.plain, `* ${pqNote}`, ""] : []),
+    "Hostile inputs: time and peak memory to refuse them",
+    ho.plain,
+    "",
     ...notes.map((n) => `* ${n}`),
+    `* ${hostileNote}`,
   ].join("\n");
 
   const md = [
@@ -744,6 +872,12 @@ function render(report) {
     "",
     esc.available && esc.output !== undefined ? "```\n" + escText + "\n```" : escText,
     ...(pq ? ["", "### Post-quantum (mlkem768x25519)", "", pq.markdown, "", `- ${pqNote}`] : []),
+    "",
+    "### Hostile inputs: time and peak memory to refuse them",
+    "",
+    ho.markdown,
+    "",
+    `- ${hostileNote}`,
   ].join("\n");
 
   return `${plain}\n\n---------------- Markdown (for docs/PERFORMANCE.md) ----------------\n\n${md}\n`;
@@ -827,6 +961,7 @@ process.on("exit", () => { if (process.env.BENCH_RSS_FILE) writeFileSync(process
   env.startupInput = { file: startupFile, sha256: await makeRandomFile(startupFile, KiB) };
 
   const tools = makeTools(env);
+  const want = (section) => opts.only === null || opts.only.has(section);
   const machine = machineInfo(env);
   log(`${machine.cpu}, ${machine.cores} cores; node ${machine.node}; age ${machine.age}; typage ${machine.typage} (${typageApi}); peak memory via ${memMethod}`);
 
@@ -839,10 +974,11 @@ process.on("exit", () => { if (process.env.BENCH_RSS_FILE) writeFileSync(process
   const report = {
     machine,
     config: { sizes: opts.sizes.map(fmtSize), runs: Object.fromEntries(opts.sizes.map((s) => [fmtSize(s), runsFor(opts, s)])), startupRuns: opts.startupRuns, quick: opts.quick },
-    throughput: await throughput(opts, env, tools),
-    startup: startup(opts, env),
-    escrow: escrow(opts),
-    postQuantum: await postQuantum(opts, env),
+    throughput: want("throughput") ? await throughput(opts, env, tools) : [],
+    startup: want("startup") ? startup(opts, env) : [],
+    escrow: want("escrow") ? escrow(opts) : { available: false, message: "not run (--only)" },
+    hostile: want("hostile") ? await hostile(opts, env) : [],
+    postQuantum: want("pq") ? await postQuantum(opts, env) : null,
   };
   machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 

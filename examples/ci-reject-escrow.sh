@@ -2,6 +2,8 @@
 # CI check: refuse any age file that carries a lawful-access (escrow) stanza.
 # Usage: examples/ci-reject-escrow.sh FILE...      (exit 0: all clean, 3: escrow found, 1: error)
 # In a pipeline:  git ls-files '*.age' | xargs examples/ci-reject-escrow.sh
+# doormat can also do this in one call, for files and whole directories:
+#   doormat inspect --deny-escrow secrets/ other.age     (see ci-gate.sh and docs/CI.md)
 set -uo pipefail
 DOORMAT=${DOORMAT:-doormat}
 status=0

@@ -9,7 +9,7 @@
  */
 import { HeaderError, HmacError, NoMatchError } from "./errors.js";
 import { concat } from "./bytes.js";
-import { encodeHeader, findHeaderEnd, parseHeader, verifyHeaderMac, type Header, type Stanza } from "./format/header.js";
+import { HeaderReader, MAX_STANZAS, encodeHeader, verifyHeaderMac, type Header, type Stanza } from "./format/header.js";
 import { NONCE_SIZE, StreamDecryptor, StreamEncryptor, payloadKey } from "./format/stream.js";
 import { ArmorDecoder, ArmorEncoder, looksArmored } from "./format/armor.js";
 import { secureRandom, type RandomSource } from "./random.js";
@@ -37,6 +37,8 @@ export interface EncryptOptions {
  */
 export function wrapFileKey(recipients: readonly Recipient[], fileKey: Uint8Array, random: RandomSource): Stanza[] {
   if (recipients.length === 0) throw new TypeError("no recipients");
+  // A file no decryptor that keeps doormat's limits could open is not written at all.
+  if (recipients.length > MAX_STANZAS) throw new TypeError(`too many recipients: at most ${MAX_STANZAS} (the header limit, see docs/FORMAT.md)`);
   for (const r of recipients) {
     if (r.mustBeAlone !== undefined && recipients.length > 1) throw new TypeError(r.mustBeAlone);
   }
@@ -90,13 +92,18 @@ export function beginEncryption(recipients: readonly Recipient[], random: Random
  * @throws HeaderError, NoMatchError or HmacError
  */
 export function openHeader(identities: readonly Identity[], data: Uint8Array): { header: Header; payloadKey: Uint8Array; payloadStart: number } | null {
-  const end = findHeaderEnd(data);
-  if (end === null || data.length < end + NONCE_SIZE) return null;
-  const header = parseHeader(data.subarray(0, end));
+  const r = new HeaderReader().push(data);
+  if (r === null || r.rest.length < NONCE_SIZE) return null;
+  const end = r.header.length;
+  return { header: r.header, payloadKey: openPayloadKey(identities, r.header, data.subarray(end, end + NONCE_SIZE)), payloadStart: end + NONCE_SIZE };
+}
+
+/** Unwrap the file key of a parsed header and derive the payload key from the nonce. */
+function openPayloadKey(identities: readonly Identity[], header: Header, nonce: Uint8Array): Uint8Array {
   const fileKey = unwrapFileKey(identities, header);
-  const key = payloadKey(fileKey, data.subarray(end, end + NONCE_SIZE));
+  const key = payloadKey(fileKey, nonce);
   fileKey.fill(0);
-  return { header, payloadKey: key, payloadStart: end + NONCE_SIZE };
+  return key;
 }
 
 function unwrapFileKey(identities: readonly Identity[], header: Header): Uint8Array {
@@ -164,7 +171,10 @@ export class Decrypter {
   readonly #identities: readonly Identity[];
   #armor: ArmorDecoder | null | undefined = undefined;
   #leading: Uint8Array = new Uint8Array(0);
-  #pending: Uint8Array = new Uint8Array(0);
+  /** Parses the header as it arrives: every byte is looked at once. */
+  #reader = new HeaderReader();
+  /** The bytes after the header, while fewer than the nonce. */
+  #afterHeader: Uint8Array = new Uint8Array(0);
   #header: Header | null = null;
   #stream: StreamDecryptor | null = null;
 
@@ -204,14 +214,21 @@ export class Decrypter {
 
   #pushBinary(bin: Uint8Array): Uint8Array[] {
     if (this.#stream) return this.#stream.push(bin);
-    this.#pending = this.#pending.length === 0 ? bin : concat(this.#pending, bin);
-    const opened = openHeader(this.#identities, this.#pending);
-    if (opened === null) return [];
-    this.#header = opened.header;
-    this.#stream = new StreamDecryptor(opened.payloadKey);
-    const rest = this.#pending.subarray(opened.payloadStart);
-    this.#pending = new Uint8Array(0);
-    return this.#stream.push(rest);
+    if (this.#header === null) {
+      const r = this.#reader.push(bin);
+      if (r === null) return [];
+      this.#header = r.header;
+      bin = r.rest;
+    }
+    const after = this.#afterHeader.length === 0 ? bin : concat(this.#afterHeader, bin);
+    if (after.length < NONCE_SIZE) {
+      this.#afterHeader = Uint8Array.from(after); // the caller may reuse its buffer
+      return [];
+    }
+    this.#afterHeader = new Uint8Array(0);
+    const key = openPayloadKey(this.#identities, this.#header, after.subarray(0, NONCE_SIZE));
+    this.#stream = new StreamDecryptor(key);
+    return this.#stream.push(after.subarray(NONCE_SIZE));
   }
 
   /**
@@ -221,20 +238,18 @@ export class Decrypter {
    */
   finish(): Uint8Array[] {
     if (this.#armor === undefined) {
-      if (this.#leading.length > 0) this.#armor = null;
-      else throw new HeaderError("the input is empty");
-      this.#pending = this.#leading;
+      if (this.#leading.length === 0) throw new HeaderError("the input is empty");
+      this.#armor = null;
+      const leading = this.#leading;
+      this.#leading = new Uint8Array(0);
+      this.#pushBinary(leading);
     }
     const out: Uint8Array[] = [];
     if (this.#armor) out.push(...this.#pushBinary(this.#armor.finish()));
     if (!this.#stream) {
-      const end = findHeaderEnd(this.#pending);
-      if (end === null) {
-        throw new HeaderError(this.#pending.length === 0 ? "the input is empty" : "the header is incomplete (truncated, or not an age file)");
-      }
-      // The header is complete but the nonce is not: parse anyway so that header errors win.
-      const header = parseHeader(this.#pending.subarray(0, end));
-      unwrapFileKey(this.#identities, header);
+      if (this.#header === null) this.#reader.finish();
+      // The header is complete but the nonce is not: open it anyway so that header errors win.
+      unwrapFileKey(this.#identities, this.#header as Header);
       throw new HeaderError("the file ends before the payload nonce (truncated)");
     }
     out.push(...this.#stream.finish());

@@ -4,8 +4,8 @@
  * @module
  */
 import { HeaderError } from "./errors.js";
-import { concat, copyBytes } from "./bytes.js";
-import { findHeaderEnd, parseHeader, type Stanza } from "./format/header.js";
+import { concat } from "./bytes.js";
+import { HeaderReader, type Header, type Stanza } from "./format/header.js";
 import { ArmorDecoder, looksArmored } from "./format/armor.js";
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, NONCE_SIZE, TAG_SIZE } from "./format/stream.js";
 import { ESCROW_TYPE, escrowAuthorities as escrowAuthoritiesOf } from "./recipients/escrow.js";
@@ -41,6 +41,10 @@ export interface InspectReport {
   readonly lawfulAccess: boolean;
   /** Number of X25519 stanzas: with two or more, any one could be a covert escrow. */
   readonly x25519Count: number;
+  /** Bytes read, armor included (equals headerSize + payloadSize for a binary file). */
+  readonly inputSize: number;
+  /** Whether the file key is protected only by post-quantum stanzas: see {@link postQuantumStatus}. */
+  readonly postQuantum: PostQuantumStatus;
 }
 
 function describe(s: Stanza): StanzaReport {
@@ -74,11 +78,14 @@ export function impliedPlaintextSize(n: number): number | null {
 export class Inspector {
   #armor: ArmorDecoder | null | undefined = undefined;
   #lead: Uint8Array = new Uint8Array(0) as Uint8Array;
-  #head: Uint8Array = new Uint8Array(0) as Uint8Array;
-  #headerSize: number | null = null;
+  /** Parses the header as it streams past (linear time, bounded memory). */
+  #reader = new HeaderReader();
+  #header: Header | null = null;
   #total = 0;
+  #input = 0;
 
   push(data: Uint8Array): void {
+    this.#input += data.length;
     if (this.#armor === undefined) {
       const all = concat(this.#lead, data);
       const a = looksArmored(all);
@@ -95,13 +102,7 @@ export class Inspector {
 
   #binary(bin: Uint8Array): void {
     this.#total += bin.length;
-    if (this.#headerSize !== null) return;
-    this.#head = concat(this.#head, bin);
-    const end = findHeaderEnd(this.#head);
-    if (end !== null) {
-      this.#headerSize = end;
-      this.#head = copyBytes(this.#head, 0, end);
-    }
+    if (this.#header === null) this.#header = this.#reader.push(bin)?.header ?? null;
   }
 
   /** @throws HeaderError or ArmorError */
@@ -111,23 +112,63 @@ export class Inspector {
       this.#binary(this.#lead);
     }
     if (this.#armor) this.#binary(this.#armor.finish());
-    if (this.#headerSize === null) {
-      throw new HeaderError(this.#total === 0 ? "the input is empty" : "not an age file, or the header is truncated");
+    const header = this.#header;
+    if (header === null) {
+      if (this.#total === 0) throw new HeaderError("the input is empty");
+      return this.#reader.finish();
     }
-    const header = parseHeader(this.#head);
     const stanzas = header.stanzas.map(describe);
-    const payloadSize = this.#total - this.#headerSize;
+    const payloadSize = this.#total - header.length;
     const escrowAuthorities = escrowAuthoritiesOf(header.stanzas);
     return {
       version: "age-encryption.org/v1",
       armored: this.#armor !== null,
       stanzas,
-      headerSize: this.#headerSize,
+      headerSize: header.length,
       payloadSize,
       plaintextSize: impliedPlaintextSize(payloadSize),
       escrowAuthorities,
       lawfulAccess: escrowAuthorities.length > 0,
       x25519Count: stanzas.filter((s) => s.kind === "x25519").length,
+      inputSize: this.#input,
+      postQuantum: postQuantumStatus(header.stanzas.map((s) => s.type)),
     };
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Post-quantum status, as age-inspect reports it (issue 12)
+// ---------------------------------------------------------------------------------------
+
+/** `"yes"`, `"no"` or `"unknown"`, the values of age-inspect's `postquantum` field. */
+export type PostQuantumStatus = "yes" | "no" | "unknown";
+
+/**
+ * Stanza types that protect the file key against a quantum adversary: the ML-KEM hybrids,
+ * scrypt (symmetric), and doormat's post-quantum escrow stanza.
+ */
+export const POST_QUANTUM_STANZA_TYPES: ReadonlySet<string> = new Set(["mlkem768x25519", "mlkem768p256tag", "scrypt", "doormat.example/lawful-access-pq"]);
+
+/**
+ * Stanza types whose security rests on a classic (elliptic-curve or RSA) key: anyone who
+ * breaks that key with a quantum computer gets the file key. doormat's classic escrow stanza
+ * is one of them: a post-quantum file escrowed to it is only as strong as the authority's key.
+ */
+export const CLASSIC_STANZA_TYPES: ReadonlySet<string> = new Set(["X25519", "ssh-rsa", "ssh-ed25519", "p256tag", "piv-p256", "doormat.example/lawful-access"]);
+
+/**
+ * Whether a file is post-quantum, by age-inspect's rule (FiloSottile/age
+ * `internal/inspect`): `"no"` if any stanza is classic, else `"yes"` if any is post-quantum,
+ * else `"unknown"`. Stanza types in neither list (plugins, grease) do not change the answer.
+ *
+ * @param stanzaTypes - the header's stanza types, in order
+ * @returns the status; never throws
+ */
+export function postQuantumStatus(stanzaTypes: readonly string[]): PostQuantumStatus {
+  let status: PostQuantumStatus = "unknown";
+  for (const t of stanzaTypes) {
+    if (CLASSIC_STANZA_TYPES.has(t)) return "no";
+    if (POST_QUANTUM_STANZA_TYPES.has(t)) status = "yes";
+  }
+  return status;
 }

@@ -101,6 +101,42 @@ export interface IdentityEntry {
 export type KeyFileMeta = Readonly<Record<string, string>>;
 
 /**
+ * Longest line a key file may have: a post-quantum recipient (`age1pq1…`) is ~2,000
+ * characters, so this leaves room; a longer line is refused before any decoding.
+ */
+export const MAX_KEY_LINE = 8192;
+/** Most keys one identity or recipients file may hold (as many as a header may have stanzas). */
+export const MAX_KEYS_PER_FILE = 20_000;
+
+/**
+ * Call `fn` for each non-blank line of `text` (CR LF or LF, trimmed) with its 1-based number.
+ * Blank runs are skipped by one native regex scan, and newlines are counted only up to a line
+ * that is handed to `fn`: time linear in the text, and no array of every line (a 16 MiB file
+ * of empty lines would be millions of strings).
+ * @throws KeyFormatError for a line longer than {@link MAX_KEY_LINE} (comments excepted)
+ */
+function forEachLine(text: string, fn: (line: string, n: number) => void): void {
+  const nonBlank = /\S/g;
+  let counted = 0; // newlines before `counted` have been counted into `n`
+  let n = 1;
+  for (;;) {
+    const m = nonBlank.exec(text);
+    if (m === null) return;
+    const at = m.index;
+    for (let lf = text.indexOf("\n", counted); lf !== -1 && lf < at; lf = text.indexOf("\n", lf + 1)) n++;
+    const start = text.lastIndexOf("\n", at) + 1;
+    const lf = text.indexOf("\n", at);
+    const end = lf === -1 ? text.length : lf;
+    counted = end;
+    const line = text.slice(start, end).trim();
+    if (line.length > MAX_KEY_LINE && !line.startsWith("#")) throw new KeyFormatError(`line ${n} is longer than ${MAX_KEY_LINE} characters: not a key`);
+    fn(line, n);
+    if (lf === -1) return;
+    nonBlank.lastIndex = lf + 1;
+  }
+}
+
+/**
  * Parse an identity file: one `AGE-SECRET-KEY-1…` per line, `#` comments and blank lines
  * ignored. Errors name the line, never its content (it may be secret).
  * @throws KeyFormatError
@@ -109,9 +145,8 @@ export function parseIdentityFile(text: string): { identities: IdentityEntry[]; 
   const identities: IdentityEntry[] = [];
   const pqIdentities: PqIdentityEntry[] = [];
   const meta: Record<string, string> = {};
-  const lines = text.split("\n");
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, "").trim();
+  forEachLine(text, (line, n) => {
+    const i = n - 1;
     if (line === "") return;
     if (line.startsWith("#")) {
       const m = /^#\s*([a-z][a-z -]*):\s*(.*)$/.exec(line);
@@ -119,6 +154,7 @@ export function parseIdentityFile(text: string): { identities: IdentityEntry[]; 
       return;
     }
     if (line.startsWith("age1")) throw new KeyFormatError(`line ${i + 1} is a recipient (public key), not an identity`);
+    if (identities.length >= MAX_KEYS_PER_FILE) throw new KeyFormatError(`more than ${MAX_KEYS_PER_FILE} identities (line ${n}), doormat's limit`);
     try {
       if (line.startsWith("AGE-SECRET-KEY-PQ-")) pqIdentities.push({ seed: decodePqIdentity(line), line: i + 1 });
       else identities.push({ key: decodeIdentity(line), line: i + 1 });
@@ -138,10 +174,11 @@ export function parseIdentityFile(text: string): { identities: IdentityEntry[]; 
  */
 export function parseRecipientsFile(text: string): Uint8Array[] {
   const out: Uint8Array[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.replace(/\r$/, "").trim();
+  forEachLine(text, (line, n) => {
+    const i = n - 1;
     if (line === "" || line.startsWith("#")) return;
     if (line.startsWith("AGE-SECRET-KEY-")) throw new KeyFormatError(`line ${i + 1} is an identity (secret key), not a recipient`);
+    if (out.length >= MAX_KEYS_PER_FILE) throw new KeyFormatError(`more than ${MAX_KEYS_PER_FILE} recipients (line ${n}), doormat's limit`);
     try {
       out.push(decodeAnyRecipient(line));
     } catch (e) {

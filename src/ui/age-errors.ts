@@ -25,6 +25,14 @@ export function describeAgeError(e: unknown, input: string | undefined, identity
       if (e.message.includes("not an age file") || e.message === "the input is empty") {
         return new CliError(`${name}: ${e.message}`, { hints: ["doormat reads age v1 files (age-encryption.org/v1), binary or armored"] });
       }
+      if (e.message.includes("converted to CRLF")) {
+        return new CliError(`${name}: invalid header: ${e.message}`, {
+          hints: [
+            "get an unconverted copy from the sender or your backup; in git, add the line \"*.age binary\" to .gitattributes and check the file out again",
+            "armored files (encrypt -a) survive line-ending conversion",
+          ],
+        });
+      }
       return new CliError(`${name}: invalid header: ${e.message}`);
     default:
       return new CliError(`${name}: ${e.message}`);

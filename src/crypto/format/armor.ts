@@ -58,6 +58,33 @@ export class ArmorEncoder {
 
 type State = "leading" | "body" | "trailing";
 
+/** What is wrong with a line that should have been `marker` (BEGIN or END), for people. */
+function markerProblem(line: string, marker: string): string {
+  const word = marker.includes("BEGIN") ? "BEGIN" : "END";
+  const trimmed = line.replace(/[ \t]+$/, "");
+  if (trimmed !== line) {
+    return trimmed === marker ? `the ${word} line has trailing whitespace` : `${markerProblem(trimmed, marker)}, and trailing whitespace`;
+  }
+  if (/^[ \t]/.test(line)) return `the ${word} line starts with whitespace`;
+  const core = marker.replace(/^-+|-+$/g, "");
+  const m = /^(-*)(.*?)(-*)$/.exec(line) as RegExpExecArray;
+  if (m[2] === core) {
+    const lead = (m[1] as string).length;
+    const tail = (m[3] as string).length;
+    return `the ${word} line has ${lead} dashes before and ${tail} after the label; it must have exactly 5 on each side`;
+  }
+  if ((m[2] as string).toUpperCase() === core) return `the ${word} line's label must be upper case, "${core}"`;
+  return `expected the ${word} line "${marker}"`;
+}
+
+/** Extra detail about a base64 line that was refused. */
+function base64LineProblem(line: string): string {
+  if (/[ \t]+$/.test(line)) return "it has trailing whitespace";
+  const bad = /[^A-Za-z0-9+/=]/.exec(line);
+  if (bad) return `column ${bad.index + 1} holds ${JSON.stringify(bad[0])}, which is not base64`;
+  return "";
+}
+
 const ALPHABET = /^[A-Za-z0-9+/]*$/;
 const LATIN1 = new TextDecoder("latin1");
 
@@ -76,6 +103,12 @@ export class ArmorDecoder {
   #sawPadding = false;
   /** Full lines checked and waiting to be decoded together. */
   #batch: string[] = [];
+  /** Line number (1-based) of the first line in #batch. */
+  #batchLine = 0;
+  /** Lines ended so far (the number of the last complete line). */
+  #line = 0;
+  /** Line number of #pendingLine. */
+  #pendingLineNo = 0;
   #out: Uint8Array[] = [];
 
   /** Add armored text; returns the binary bytes decoded so far. */
@@ -87,7 +120,7 @@ export class ArmorDecoder {
     while (pos < text.length) {
       if (this.#state === "trailing") {
         for (; pos < text.length; pos++) {
-          if (!isSpace(text.charCodeAt(pos))) throw new ArmorError("data after the end of the armor");
+          if (!isSpace(text.charCodeAt(pos))) throw new ArmorError(`invalid armor: data after the END line (line ${this.#line})`);
           if (++this.#trailing > MAX_SURROUNDING_WHITESPACE) throw new ArmorError("too much whitespace after the armor");
         }
         break;
@@ -101,7 +134,9 @@ export class ArmorDecoder {
       }
       const lf = text.indexOf("\n", pos);
       const end = lf === -1 ? text.length : lf;
-      if (end - pos + this.#carry.length > 81) throw new ArmorError("armor line too long");
+      if (end - pos + this.#carry.length > 81) {
+        throw new ArmorError(`invalid armor: line ${this.#line + 1} is longer than 64 columns (the armor is base64 wrapped at 64)`);
+      }
       let line = this.#carry + text.slice(pos, end);
       if (lf === -1) {
         this.#carry = line;
@@ -124,8 +159,9 @@ export class ArmorDecoder {
   }
 
   #takeLine(line: string): void {
+    const n = ++this.#line;
     if (this.#state === "leading") {
-      if (line !== ARMOR_BEGIN) throw new ArmorError(`invalid armor: the first line is not "${ARMOR_BEGIN}"`);
+      if (line !== ARMOR_BEGIN) throw new ArmorError(`invalid armor: line ${n}: ${markerProblem(line, ARMOR_BEGIN)}`);
       this.#state = "body";
       return;
     }
@@ -133,20 +169,32 @@ export class ArmorDecoder {
       this.#state = "trailing";
       const last = this.#pendingLine;
       this.#pendingLine = null;
-      if (last === null) return;
+      if (last === null) return; // no data: the header parser says the input is empty
       const bytes = last.length > 0 && last.length <= 64 ? decodeB64Padded(last) : null;
-      if (bytes === null) throw new ArmorError("invalid armor: malformed last line");
+      if (bytes === null) {
+        const why = last.length === 0 ? "it is empty" : last.length > 64 ? "it is longer than 64 columns" : base64LineProblem(last) || "it is not canonical padded base64";
+        throw new ArmorError(`invalid armor: line ${this.#pendingLineNo}, the last base64 line, is malformed: ${why}`);
+      }
       this.#flushBatch();
       this.#out.push(bytes);
       return;
     }
-    if (this.#sawPadding) throw new ArmorError("invalid armor: data after padding");
+    if (/^[ \t]*-/.test(line)) throw new ArmorError(`invalid armor: line ${n}: ${markerProblem(line, ARMOR_END)}`);
+    if (this.#sawPadding) throw new ArmorError(`invalid armor: line ${n}: data after the padded last line (line ${this.#pendingLineNo})`);
     const prev = this.#pendingLine;
+    const prevNo = this.#pendingLineNo;
     this.#pendingLine = line;
+    this.#pendingLineNo = n;
     if (line.includes("=")) this.#sawPadding = true;
     if (prev === null) return;
     // A line followed by another must be exactly 64 columns of the alphabet, no padding.
-    if (prev.length !== 64) throw new ArmorError("invalid armor: a line that is not the last is not 64 columns");
+    if (prev.length !== 64) {
+      const detail = base64LineProblem(prev);
+      throw new ArmorError(
+        `invalid armor: line ${prevNo} is ${prev.length} columns, but every line before the last must be 64${detail ? ` (${detail})` : ""}: a line was cut, joined or re-wrapped`,
+      );
+    }
+    if (this.#batch.length === 0) this.#batchLine = prevNo;
     this.#batch.push(prev); // its characters are checked with the whole batch
   }
 
@@ -156,7 +204,11 @@ export class ArmorDecoder {
     // Lines of exactly 64 characters of the alphabet decode to exactly 48 bytes each, so the
     // joined text is canonical by construction once its characters check out.
     const joined = this.#batch.join("");
-    if (!ALPHABET.test(joined)) throw new ArmorError("invalid armor: invalid base64 line");
+    if (!ALPHABET.test(joined)) {
+      const at = (/[^A-Za-z0-9+/]/.exec(joined) as RegExpExecArray).index;
+      const line = this.#batch[Math.floor(at / 64)] as string;
+      throw new ArmorError(`invalid armor: line ${this.#batchLine + Math.floor(at / 64)}: ${base64LineProblem(line) || "padding before the last line"}`);
+    }
     const bytes = decodeB64Checked(joined);
     this.#batch = [];
     this.#out.push(bytes);
@@ -170,7 +222,7 @@ export class ArmorDecoder {
       this.#carry = "";
       this.#takeLine(line);
     }
-    if (this.#state !== "trailing") throw new ArmorError("invalid armor: missing END line (truncated)");
+    if (this.#state !== "trailing") throw new ArmorError(`invalid armor: no END line "${ARMOR_END}" after line ${this.#line} (truncated)`);
     return this.#drain();
   }
 }

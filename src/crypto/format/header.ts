@@ -5,7 +5,7 @@
  */
 import { primitives } from "../primitives.js";
 import { HeaderError } from "../errors.js";
-import { concat, equalBytes, fromUtf8, utf8 } from "../bytes.js";
+import { concat, equalBytes, utf8 } from "../bytes.js";
 import { decodeB64, encodeB64 } from "./base64.js";
 
 /** One recipient stanza: `-> type args…` and a body. */
@@ -32,8 +32,16 @@ export interface Header {
 export const VERSION_LINE = "age-encryption.org/v1";
 const LF = 0x0a;
 
-/** Largest header doormat will parse; far above any real one (a PQ stanza is ~1.6 KB). */
-export const MAX_HEADER_SIZE = 1 << 24;
+/**
+ * Largest header doormat will read, in bytes (version line through the MAC line's LF). A
+ * post-quantum `mlkem768x25519` stanza is ~1.6 KB, so this leaves room for ~2,500 of them;
+ * a hostile header is refused after reading at most this much. Documented in docs/FORMAT.md.
+ */
+export const MAX_HEADER_SIZE = 4 << 20;
+/** Most stanzas a header may have (documented in docs/FORMAT.md): ~150x any real header. */
+export const MAX_STANZAS = 20_000;
+/** Most arguments (type included) one stanza may have; known types use at most four. */
+export const MAX_STANZA_ARGS = 64;
 
 function isArg(s: string): boolean {
   if (s.length === 0) return false;
@@ -84,31 +92,194 @@ export function verifyHeaderMac(header: Header, fileKey: Uint8Array): boolean {
   return equalBytes(computeHeaderMac(fileKey, header.macInput), header.mac);
 }
 
+const LATIN1 = new TextDecoder("latin1");
+const EMPTY = new Uint8Array(0);
+const CRLF_MESSAGE =
+  "line endings were converted to CRLF (a Windows editor, PowerShell or git autocrlf treated the file as text), which corrupts a binary age file";
+
+/**
+ * Throw unless `a ‖ b` starts like an age version line (as far as it goes).
+ * @throws HeaderError "not an age file"
+ */
+function checkVersionPrefix(a: Uint8Array, b: Uint8Array): void {
+  const prefix = "age-encryption.org/";
+  for (let i = 0; i < prefix.length && i < a.length + b.length; i++) {
+    const c = i < a.length ? a[i] : b[i - a.length];
+    if (c !== prefix.charCodeAt(i)) throw new HeaderError("not an age file: the first line is not an age version line");
+  }
+}
+
+/** What the reader expects next. */
+type ReaderState = "version" | "stanza" | "body" | "done";
+
+/**
+ * Reads an age v1 header incrementally and strictly (age-spec §3), in time linear in its
+ * length and memory bounded by {@link MAX_HEADER_SIZE} and {@link MAX_STANZAS}: each byte is
+ * scanned once, each complete line parsed once, as it arrives.
+ *
+ * Errors name the line (1-based) and what is wrong with it.
+ */
+export class HeaderReader {
+  #buf: Uint8Array = new Uint8Array(1024);
+  #len = 0;
+  /** Start of the line not yet ended by LF, within #buf. */
+  #lineStart = 0;
+  /** Number of the line being read (1-based). */
+  #line = 1;
+  #state: ReaderState = "version";
+  #stanzas: Stanza[] = [];
+  #type = "";
+  #args: string[] = [];
+  #body: Uint8Array[] = [];
+  #header: Header | null = null;
+
+  /** Bytes of header read so far. */
+  get length(): number {
+    return this.#len;
+  }
+
+  /** The header, once its MAC line has been read. */
+  get header(): Header | null {
+    return this.#header;
+  }
+
+  /**
+   * Add bytes.
+   * @returns the header and the bytes of `data` after it, once the MAC line is complete;
+   *   `null` while more is needed
+   * @throws HeaderError as soon as the bytes cannot begin an age header, or exceed the limits
+   */
+  push(data: Uint8Array): { header: Header; rest: Uint8Array } | null {
+    if (this.#header) throw new Error("HeaderReader: push after the header is complete");
+    if (this.#state === "version") checkVersionPrefix(this.#buf.subarray(0, this.#len), data);
+    let pos = 0;
+    while (pos < data.length) {
+      const lf = data.indexOf(LF, pos);
+      const end = lf === -1 ? data.length : lf + 1;
+      this.#append(data, pos, end);
+      pos = end;
+      if (lf === -1) break;
+      this.#takeLine();
+      if (this.#header) return { header: this.#header, rest: data.subarray(pos) };
+    }
+    if (this.#state === "version") this.#checkVersionPrefix();
+    return null;
+  }
+
+  /**
+   * End of input before the header was complete.
+   * @throws HeaderError always, saying where the header stops
+   */
+  finish(): never {
+    if (this.#len === 0) throw new HeaderError("the input is empty");
+    if (this.#state === "version") {
+      this.#checkVersionPrefix();
+      throw new HeaderError("not an age file, or the header is truncated (the version line has no end)");
+    }
+    if (this.#state === "body") throw new HeaderError(`the file ends inside the stanza body at line ${this.#line} (truncated)`);
+    throw new HeaderError(`the header is incomplete: the file ends at line ${this.#line} before the MAC line (truncated, or not an age file)`);
+  }
+
+  #append(data: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (this.#len + n > MAX_HEADER_SIZE) {
+      if (this.#state === "version") this.#checkVersionPrefix();
+      throw new HeaderError(`the header is larger than ${MAX_HEADER_SIZE} bytes (${MAX_HEADER_SIZE >> 20} MiB), doormat's limit: the file is damaged or hostile`);
+    }
+    if (this.#len + n > this.#buf.length) {
+      let cap = this.#buf.length * 2;
+      while (cap < this.#len + n) cap *= 2;
+      const grown = new Uint8Array(Math.min(cap, MAX_HEADER_SIZE));
+      grown.set(this.#buf.subarray(0, this.#len));
+      this.#buf = grown;
+    }
+    this.#buf.set(data.subarray(from, to), this.#len);
+    this.#len += n;
+  }
+
+  /** Fail early on things that are not age files, without waiting for a whole line. */
+  #checkVersionPrefix(): void {
+    checkVersionPrefix(this.#buf.subarray(0, this.#len), EMPTY);
+  }
+
+  /** Parse the complete line ending at #len (its LF included). */
+  #takeLine(): void {
+    const buf = this.#buf;
+    const start = this.#lineStart;
+    const end = this.#len - 1; // the LF
+    const n = this.#line;
+    for (let i = start; i < end; i++) {
+      const c = buf[i] as number;
+      if (c >= 0x20 && c <= 0x7e) continue;
+      if (c === 0x0d && i === end - 1) {
+        if (n === 1) this.#checkVersionPrefix();
+        throw new HeaderError(`line ${n} ends in CR LF: the file's ${CRLF_MESSAGE}`);
+      }
+      if (n === 1) this.#checkVersionPrefix();
+      throw new HeaderError(`line ${n}: invalid byte 0x${c.toString(16).padStart(2, "0")} (a header is printable ASCII lines)`);
+    }
+    const line = LATIN1.decode(buf.subarray(start, end));
+    this.#lineStart = this.#len;
+    this.#line++;
+    switch (this.#state) {
+      case "version":
+        if (line !== VERSION_LINE) {
+          this.#checkVersionPrefix();
+          if (line.startsWith("age-encryption.org/")) throw new HeaderError(`unsupported age version ${JSON.stringify(line.slice(19, 80))}`);
+          throw new HeaderError("not an age file: the first line is not an age version line");
+        }
+        this.#state = "stanza";
+        return;
+      case "stanza":
+        if (line.startsWith("---")) return this.#macLine(line, n, start);
+        if (!line.startsWith("-> ")) throw new HeaderError(`line ${n}: expected a stanza ("-> ") or the MAC line ("---")`);
+        if (this.#stanzas.length >= MAX_STANZAS) {
+          throw new HeaderError(`the header has more than ${MAX_STANZAS} stanzas, doormat's limit: the file is damaged or hostile`);
+        }
+        this.#args = line.slice(3).split(" ", MAX_STANZA_ARGS + 1);
+        if (this.#args.length > MAX_STANZA_ARGS) throw new HeaderError(`line ${n}: a stanza with more than ${MAX_STANZA_ARGS} arguments`);
+        for (const a of this.#args) if (!isArg(a)) throw new HeaderError(`line ${n}: empty or invalid stanza argument`);
+        this.#type = this.#args.shift() as string;
+        this.#body = [];
+        this.#state = "body";
+        return;
+      case "body": {
+        if (line.length > 64) throw new HeaderError(`line ${n}: stanza body line longer than 64 columns`);
+        const decoded = decodeB64(line);
+        if (decoded === null) throw new HeaderError(`line ${n}: stanza body is not canonical unpadded base64`);
+        if (decoded.length > 0) this.#body.push(decoded);
+        if (line.length === 64) return;
+        const body = this.#body.length === 0 ? EMPTY : this.#body.length === 1 ? (this.#body[0] as Uint8Array) : concat(...this.#body);
+        this.#stanzas.push({ type: this.#type, args: this.#args, body });
+        this.#body = [];
+        this.#state = "stanza";
+        return;
+      }
+      default:
+        throw new Error("HeaderReader: line after the header");
+    }
+  }
+
+  #macLine(line: string, n: number, start: number): void {
+    if (this.#stanzas.length === 0) throw new HeaderError("header has no recipient stanzas");
+    if (!line.startsWith("--- ")) throw new HeaderError(`line ${n}: malformed MAC line: expected "--- " and the MAC`);
+    const macB64 = line.slice(4);
+    const mac = macB64.length === 43 ? decodeB64(macB64) : null;
+    if (mac === null || mac.length !== 32) throw new HeaderError(`line ${n}: malformed header MAC`);
+    this.#state = "done";
+    this.#header = { stanzas: this.#stanzas, mac, macInput: this.#buf.slice(0, start + 3), length: this.#len };
+    this.#buf = EMPTY;
+  }
+}
+
 /**
  * Find where the header ends: the index just past the LF that ends the `---` line.
  * @returns the length, or `null` if `data` does not yet contain a complete MAC line
- * @throws HeaderError if the data cannot be an age header at all
+ * @throws HeaderError if the data cannot be an age header at all (it is parsed as it is read)
  */
 export function findHeaderEnd(data: Uint8Array): number | null {
-  let lineStart = 0;
-  while (lineStart < data.length) {
-    const lf = data.indexOf(LF, lineStart);
-    if (lineStart === 0) {
-      // Fail early on things that are not age files, without waiting for more data.
-      const have = lf === -1 ? data.length : lf;
-      const prefix = "age-encryption.org/";
-      for (let i = 0; i < Math.min(have, prefix.length); i++) {
-        if (data[i] !== prefix.charCodeAt(i)) throw new HeaderError("not an age file: the first line is not an age version line");
-      }
-    }
-    if (lf === -1) break;
-    if (data[lineStart] === 0x2d && data[lineStart + 1] === 0x2d && data[lineStart + 2] === 0x2d && lf - lineStart >= 3) {
-      return lf + 1;
-    }
-    lineStart = lf + 1;
-  }
-  if (data.length > MAX_HEADER_SIZE) throw new HeaderError("header too large");
-  return null;
+  const r = new HeaderReader().push(data);
+  return r === null ? null : r.header.length;
 }
 
 /**
@@ -118,50 +289,9 @@ export function findHeaderEnd(data: Uint8Array): number | null {
  * @throws HeaderError on any deviation from the grammar
  */
 export function parseHeader(bytes: Uint8Array): Header {
-  // The header is printable ASCII and LF: check every byte, then any decoding is exact.
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i] as number;
-    if (c > 0x7e || (c < 0x20 && c !== LF)) throw new HeaderError(`invalid byte 0x${c.toString(16).padStart(2, "0")} in header`);
-  }
-  const text = fromUtf8(bytes);
-  if (!text.endsWith("\n")) throw new HeaderError("header does not end with a newline");
-  const lines = text.slice(0, -1).split("\n");
-  const version = lines[0];
-  if (version !== VERSION_LINE) {
-    if (version?.startsWith("age-encryption.org/")) throw new HeaderError(`unsupported age version ${JSON.stringify(version.slice(19))}`);
-    throw new HeaderError("not an age file: the first line is not an age version line");
-  }
-  const stanzas: Stanza[] = [];
-  let i = 1;
-  for (;;) {
-    const line = lines[i];
-    if (line === undefined) throw new HeaderError("header ends without a MAC line");
-    if (line.startsWith("---")) break;
-    if (!line.startsWith("-> ")) throw new HeaderError(`line ${i + 1}: expected a stanza ("-> ") or the MAC line ("---")`);
-    const args = line.slice(3).split(" ");
-    for (const a of args) if (!isArg(a)) throw new HeaderError(`line ${i + 1}: empty or invalid stanza argument`);
-    i++;
-    const chunks: Uint8Array[] = [];
-    for (;;) {
-      const body = lines[i];
-      if (body === undefined) throw new HeaderError("header ends inside a stanza body");
-      if (body.length > 64) throw new HeaderError(`line ${i + 1}: stanza body line longer than 64 columns`);
-      const decoded = decodeB64(body);
-      if (decoded === null) throw new HeaderError(`line ${i + 1}: stanza body is not canonical unpadded base64`);
-      chunks.push(decoded);
-      i++;
-      if (body.length < 64) break;
-    }
-    const [type, ...rest] = args as [string, ...string[]];
-    stanzas.push({ type, args: rest, body: concat(...chunks) });
-  }
-  if (stanzas.length === 0) throw new HeaderError("header has no recipient stanzas");
-  const macLine = lines[i] as string;
-  if (i !== lines.length - 1) throw new HeaderError("data after the MAC line");
-  if (!macLine.startsWith("--- ")) throw new HeaderError('malformed MAC line: expected "--- " and the MAC');
-  const macB64 = macLine.slice(4);
-  const mac = macB64.length === 43 ? decodeB64(macB64) : null;
-  if (mac === null || mac.length !== 32) throw new HeaderError("malformed header MAC");
-  const macInputLength = bytes.length - macLine.length - 1 + 3;
-  return { stanzas, mac, macInput: bytes.slice(0, macInputLength), length: bytes.length };
+  const reader = new HeaderReader();
+  const r = reader.push(bytes);
+  if (r === null) return reader.finish();
+  if (r.rest.length > 0) throw new HeaderError("data after the MAC line");
+  return r.header;
 }

@@ -39,6 +39,14 @@ export function chunkNonce(index: number, last: boolean): Uint8Array {
   return n;
 }
 
+/**
+ * Name chunk `index` (0-based counter) the way a person counts, with where it starts.
+ * @returns e.g. "chunk 4 (counting from 1; it starts 196656 bytes into the encrypted payload, after the nonce)"
+ */
+export function chunkName(index: number): string {
+  return `chunk ${index + 1} (counting from 1; it starts ${index * ENC_CHUNK_SIZE} bytes into the encrypted payload, after the nonce)`;
+}
+
 /** Ciphertext size for a plaintext of `n` bytes (payload only, without header and nonce). */
 export function encryptedPayloadSize(n: number): number {
   return n + TAG_SIZE * Math.max(1, Math.ceil(n / CHUNK_SIZE));
@@ -82,7 +90,7 @@ export function openChunks(key: Uint8Array, index: number, ciphertext: Uint8Arra
     const finalOk = primitives.openInto(key, chunkNonce(index + i, true), chunk, out, i * CHUNK_SIZE);
     return {
       plaintext: out.subarray(0, (i + (finalOk ? 1 : 0)) * CHUNK_SIZE),
-      error: new PayloadError(finalOk ? "data after the final chunk (trailing garbage)" : `chunk ${index + i} failed to authenticate: the file is corrupted or was tampered with`),
+      error: new PayloadError(finalOk ? "data after the final chunk (trailing garbage)" : `${chunkName(index + i)} failed to authenticate: the file is corrupted or was tampered with`),
     };
   }
   return { plaintext: out, error: null };
@@ -153,7 +161,7 @@ export class StreamDecryptor {
     let pt = chunk.length === ENC_CHUNK_SIZE ? this.#open(chunk, false) : null;
     if (pt === null) {
       pt = this.#open(chunk, true);
-      if (pt === null) throw new PayloadError(`chunk ${this.#index} failed to authenticate: the file is corrupted, truncated or was tampered with`);
+      if (pt === null) throw new PayloadError(`${chunkName(this.#index)} failed to authenticate: the file is corrupted, truncated or was tampered with`);
       if (pt.length === 0 && this.#index > 0) throw new PayloadError("the final chunk is empty, which only an empty file may have");
       this.#sawLast = true;
     }
