@@ -15,7 +15,7 @@
  */
 import { fromHex, toHex } from "../bytes.js";
 import type { Primitives } from "../primitives.js";
-import { expectHex, type KnownAnswerTest } from "../selftest.js";
+import { expectHexEqual as expectHex, type KnownAnswerTest } from "../kat.js";
 import { searchCandidates } from "./attack.js";
 import { DualEcDrbg } from "./drbg.js";
 import { DUAL_EC_P, invertModN, toBigInt, toBytes32 } from "./params.js";
