@@ -16,6 +16,11 @@ export interface KnownAnswerTest {
   readonly group: string;
   /** The vector within its group, e.g. `"§7.1 TEST 1"`. */
   readonly name: string;
+  /**
+   * Where the expected answer comes from, when the group's specification alone would overstate
+   * it (a published input altered, a self-consistency check); default: the group's.
+   */
+  readonly source?: string;
   readonly run: (p: Primitives) => void;
 }
 
@@ -52,6 +57,8 @@ export interface SelftestResult {
   ok: boolean;
   /** Why the test failed (expected versus actual output, or the exception); absent on success. */
   detail?: string;
+  /** The test's own {@link KnownAnswerTest.source}, when it has one. */
+  source?: string;
 }
 
 /** A failed test's detail: the mismatch itself, or the exception the code under test threw. */
@@ -67,11 +74,12 @@ export function describeKatError(e: unknown): string {
  */
 export function runKats(tests: readonly KnownAnswerTest[], p: Primitives): SelftestResult[] {
   return tests.map((t): SelftestResult => {
+    const base = { backend: p.name, name: t.name, group: t.group, ...(t.source !== undefined ? { source: t.source } : {}) };
     try {
       t.run(p);
-      return { backend: p.name, name: t.name, group: t.group, ok: true };
+      return { ...base, ok: true };
     } catch (e) {
-      return { backend: p.name, name: t.name, group: t.group, ok: false, detail: describeKatError(e) };
+      return { ...base, ok: false, detail: describeKatError(e) };
     }
   });
 }

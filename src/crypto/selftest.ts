@@ -432,6 +432,7 @@ function p256Tests(): KnownAnswerTest[] {
   tests.push({
     group: P256,
     name: "a point off the curve is refused",
+    source: "NIST CAVP: CAVS 14.1 ECC CDH P-256 COUNT 0, QIUT with its last byte flipped (derived input)",
     run: (p: Primitives) => {
       // QIUT of COUNT 0 with its last byte changed: y² ≠ x³ - 3x + b.
       const bad = fromHex(p256Vectors[0]!.qiut);
