@@ -1,5 +1,5 @@
 /**
- * Parsers against hostile and damaged input (issue 7, items 2 and 6): every parser works in
+ * Parsers against hostile and damaged input: every parser works in
  * bounded memory and fails fast with an error that names the line and the user's mistake.
  * Speed itself is measured in `npm run bench` (the 16 MB header), never timed here; "fails
  * fast" is checked as "fails after reading only a small prefix".

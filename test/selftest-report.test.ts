@@ -1,5 +1,5 @@
 /**
- * selftest's reports for CI (issue 12, item 4): sourced checks, negative checks, the closing
+ * selftest's reports for CI: sourced checks, negative checks, the closing
  * counts, and each format read by a real consumer (tap-parser, fast-xml-parser).
  */
 import * as fs from "node:fs";

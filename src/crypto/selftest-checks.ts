@@ -1,6 +1,6 @@
 /**
  * More self-test checks, beside the known-answer tests of selftest.ts: negative checks that
- * must fail (issue 12, item 4), whole-file C2SP CCTV vectors run through the real decryptor,
+ * must fail, whole-file C2SP CCTV vectors run through the real decryptor,
  * the slow RFC vectors behind `--slow`, and the source of every check.
  *
  * Pure: bytes in, results out.
