@@ -19,7 +19,7 @@
  * The hostile section feeds inputs built to exhaust a parser (a 16 MB header of 2.7 million
  * empty stanzas, armor with a 16 MB line or 3 million short lines, 16 MiB key files) to
  * doormat and stock age on standard input / as key files, and records how long each takes
- * to refuse them and its peak memory (issue 7: doormat must refuse the header in under 2x
+ * to refuse them and its peak memory (the target: doormat must refuse the header in under 2x
  * stock age's time).
  *
  * Progress goes to stderr; results go to stdout. Every decryption, and every ciphertext any

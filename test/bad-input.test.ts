@@ -538,7 +538,7 @@ describe("paths", () => {
     await expectRejected(["decrypt", "-i", alice.file, "-o", path.join(outDir, "x.out"), inDir], {}, /directory/);
     await expectRejected(["encrypt", "-r", alice.pub, inDir], {}, /directory/);
     await expectRejected(["encrypt", "-r", alice.pub, "-o", path.join(outDir, "x.age"), inDir], {}, /directory/);
-    // inspect walks a directory for *.age files (issue 12): a report, not a usage error.
+    // inspect walks a directory for *.age files: a report, not a usage error.
     const walked = await doormat(["inspect", inDir]);
     expect(walked.stderr).not.toMatch(/unexpected failure|^ {4}at /m);
     expect(walked.stdout.toString()).toMatch(/^\d+ files?: \d+ escrowed, \d+ unreadable/m);

@@ -21,7 +21,7 @@ async function runGhost(args: string[]): Promise<DemoEvent[]> {
 const summaryOf = (events: DemoEvent[]): Summary => events.find((e): e is Summary => e.type === "summary") as Summary;
 const ofType = <T extends DemoEvent["type"]>(events: DemoEvent[], type: T) => events.filter((e): e is Extract<DemoEvent, { type: T }> => e.type === type);
 
-/** The contract of issue 10, plus the run's own timing. */
+/** The demo's JSON contract (registry.ts, docs/PROTOCOLS.md), plus the run's own timing. */
 const CONTRACT = [
   "messages", "ghost_read", "safety_number_changed", "device_signature_refused", "inclusion_proof_refused",
   "monitor_detected", "split_view_detected", "intruder_ghost_read", "intruder_checks_suppressed",

@@ -1,6 +1,6 @@
 /**
  * `doormat demo kleptography` through its JSON events, from real runs at a small size: the
- * summary's metric contract (issue 11), what each number must be for a working attack and swap,
+ * summary's metric contract, what each number must be for a working attack and swap,
  * reproducibility under --seed, sourced facts only, and the scenario's own options.
  */
 import { readFileSync } from "node:fs";

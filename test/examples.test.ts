@@ -71,7 +71,7 @@ describe("examples/", () => {
   });
 });
 
-describe("examples/ CI gate (issue 12, item 5)", () => {
+describe("examples/ CI gate", () => {
   const dir = mkdtempSync(join(tmpdir(), "doormat-ci-gate-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const clean = join(dir, "clean");

@@ -1,5 +1,5 @@
 /**
- * Differential fuzzer (issue 7, item 7): seeded, structure-aware mutations of valid age files,
+ * Differential fuzzer: seeded, structure-aware mutations of valid age files,
  * each decrypted by doormat (the library, fed in random slices), stock `age` 1.1.1 (spawned)
  * and `age-encryption` (typage, in process; armored inputs dearmored with its own decoder).
  *

@@ -1,5 +1,5 @@
 /**
- * `inspect` as a CI gate (issue 12, item 3): many files and directories, JSON lines,
+ * `inspect` as a CI gate: many files and directories, JSON lines,
  * age-inspect's fields, GitHub annotations and SARIF 2.1.0.
  */
 import * as fs from "node:fs";

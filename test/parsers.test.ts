@@ -1,5 +1,5 @@
 /**
- * Parsers against hostile and damaged input (issue 7, items 2 and 6): every parser works in
+ * Parsers against hostile and damaged input: every parser works in
  * bounded memory and fails fast with an error that names the line and the user's mistake.
  * Speed itself is measured in `npm run bench` (the 16 MB header), never timed here; "fails
  * fast" is checked as "fails after reading only a small prefix".
@@ -12,7 +12,7 @@ import { HeaderReader, MAX_HEADER_SIZE, MAX_STANZAS, MAX_STANZA_ARGS, parseHeade
 import { ArmorDecoder } from "../src/crypto/format/armor.js";
 import { ENC_CHUNK_SIZE, NONCE_SIZE } from "../src/crypto/format/stream.js";
 import { Inspector } from "../src/crypto/inspect.js";
-import { MAX_KEYS_PER_FILE, MAX_KEY_LINE, KeyFormatError, encodeRecipient, parseIdentityFile, parseRecipientsFile } from "../src/crypto/keys.js";
+import { MAX_KEYS_PER_FILE, MAX_KEY_LINE, KeyFormatError, encodeIdentity, encodePqIdentity, encodeRecipient, parseIdentityFile, parseRecipientsFile } from "../src/crypto/keys.js";
 import { seededRandom } from "../src/crypto/random.js";
 import { X25519Identity, X25519Recipient } from "../src/crypto/recipients/x25519.js";
 import type { Recipient } from "../src/crypto/recipients/types.js";
@@ -315,6 +315,14 @@ describe("key and recipients files: linear, bounded, line-numbered", () => {
   it(`more than ${MAX_KEYS_PER_FILE} keys in one file is refused at the first one too many`, () => {
     const text = `${recipient}\n`.repeat(MAX_KEYS_PER_FILE + 1);
     expect(() => parseRecipientsFile(text)).toThrow(new RegExp(`more than ${MAX_KEYS_PER_FILE} recipients \\(line ${MAX_KEYS_PER_FILE + 1}\\)`));
+  });
+  it(`the ${MAX_KEYS_PER_FILE}-key limit of identity files counts post-quantum identities too`, () => {
+    const pq = `${encodePqIdentity(new Uint8Array(32).fill(7))}\n`;
+    const tooMany = new RegExp(`more than ${MAX_KEYS_PER_FILE} identities \\(line ${MAX_KEYS_PER_FILE + 1}\\)`);
+    expect(() => parseIdentityFile(pq.repeat(MAX_KEYS_PER_FILE + 1))).toThrow(tooMany);
+    const mixed = `${encodeIdentity(new Uint8Array(32).fill(9))}\n`.repeat(MAX_KEYS_PER_FILE / 2) + pq.repeat(MAX_KEYS_PER_FILE / 2 + 1);
+    expect(() => parseIdentityFile(mixed)).toThrow(tooMany);
+    expect(parseIdentityFile(pq.repeat(3)).pqIdentities).toHaveLength(3);
   });
   it("CRLF key files still parse, with the right line numbers in errors", () => {
     expect(parseRecipientsFile(`# team\r\n${recipient}\r\n`)).toHaveLength(1);

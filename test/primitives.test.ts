@@ -314,7 +314,7 @@ describe("differential: node and noble agree", () => {
     );
   });
 
-  // ── Issue 10: SHA-512 and Ed25519 ──
+  // ── SHA-512 and Ed25519 ──
   it("sha512", () => {
     fc.assert(
       fc.property(bytes(0, 2000), (msg) => {

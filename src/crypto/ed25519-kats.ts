@@ -1,5 +1,5 @@
 /**
- * Known answers for the primitives added for issue 10: SHA-512 (FIPS 180-4 examples, as in
+ * Known answers for the primitives the safety numbers and signed tree heads need: SHA-512 (FIPS 180-4 examples, as in
  * NIST's "Example Algorithms" SHA512.pdf) and Ed25519 (RFC 8032 §7.1, TEST 1–3). Kept apart
  * from selftest.ts so that file only gains a registration line.
  *

@@ -137,7 +137,7 @@ export class Inspector {
 }
 
 // ---------------------------------------------------------------------------------------
-// Post-quantum status, as age-inspect reports it (issue 12)
+// Post-quantum status, as age-inspect reports it
 // ---------------------------------------------------------------------------------------
 
 /** `"yes"`, `"no"` or `"unknown"`, the values of age-inspect's `postquantum` field. */

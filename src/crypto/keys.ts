@@ -154,7 +154,8 @@ export function parseIdentityFile(text: string): { identities: IdentityEntry[]; 
       return;
     }
     if (line.startsWith("age1")) throw new KeyFormatError(`line ${i + 1} is a recipient (public key), not an identity`);
-    if (identities.length >= MAX_KEYS_PER_FILE) throw new KeyFormatError(`more than ${MAX_KEYS_PER_FILE} identities (line ${n}), doormat's limit`);
+    // Both kinds count: a file of post-quantum keys is bounded like any other.
+    if (identities.length + pqIdentities.length >= MAX_KEYS_PER_FILE) throw new KeyFormatError(`more than ${MAX_KEYS_PER_FILE} identities (line ${n}), doormat's limit`);
     try {
       if (line.startsWith("AGE-SECRET-KEY-PQ-")) pqIdentities.push({ seed: decodePqIdentity(line), line: i + 1 });
       else identities.push({ key: decodeIdentity(line), line: i + 1 });

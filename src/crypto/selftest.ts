@@ -16,48 +16,14 @@
 import type { Primitives } from "./primitives.js";
 import { fromHex, toHex, utf8 } from "./bytes.js";
 // SHA-512/Ed25519, Signal safety numbers, Merkle log (each list lives beside its code).
-import { KatMismatchError } from "./kat.js";
+import { KatMismatchError, expectHexEqual as expectHex, runKats, type KnownAnswerTest, type SelftestResult } from "./kat.js";
 import { SHA512_ED25519_KATS } from "./ed25519-kats.js";
 import { FINGERPRINT_KATS } from "./signal/fingerprint.js";
 import { MERKLE_KATS } from "./transparency/vectors.js";
 import { InvalidPointError } from "./primitives.js";
 import { dualEcKnownAnswerTests } from "./dualec/kats.js";
 
-/** The outcome of one known-answer test against one backend. */
-export interface SelftestResult {
-  /** Backend name ({@link Primitives.name}). */
-  backend: string;
-  /** The vector within its group, e.g. `"§5.2 vector 1"`. */
-  name: string;
-  /** The primitive and its specification, e.g. `"X25519 (RFC 7748)"`. */
-  group: string;
-  /** Whether the backend produced exactly the expected output. */
-  ok: boolean;
-  /** Why the test failed (expected versus actual output, or the exception); absent on success. */
-  detail?: string;
-}
-
-/** One known-answer test: throws when the backend's answer is wrong. */
-export interface KnownAnswerTest {
-  readonly group: string;
-  readonly name: string;
-  readonly run: (p: Primitives) => void;
-}
-
-/** A wrong answer (as opposed to an exception thrown by the backend). */
-class MismatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "MismatchError";
-  }
-}
-
-export function expectHex(what: string, actual: Uint8Array | null, expectedHex: string): void {
-  const expected = expectedHex.toLowerCase();
-  if (actual === null) throw new MismatchError(`${what}: expected ${expected}, got null`);
-  const got = toHex(actual);
-  if (got !== expected) throw new MismatchError(`${what}: expected ${expected}, got ${got}`);
-}
+export type { KnownAnswerTest, SelftestResult } from "./kat.js";
 
 /** `n` copies of `byte`. */
 function repeat(byte: number, n: number): Uint8Array {
@@ -95,7 +61,7 @@ const x25519Vectors: readonly { name: string; scalar: string; u: string; out: st
 ];
 
 /** RFC 7748 §5.2 iterated test: k = u = 9, then repeatedly (k, u) ← (X25519(k, u), k). */
-function x25519Iterated(p: Primitives, iterations: number): Uint8Array {
+export function x25519Iterated(p: Primitives, iterations: number): Uint8Array {
   let k: Uint8Array = new Uint8Array(32);
   k[0] = 9;
   let u: Uint8Array = k.slice();
@@ -240,7 +206,7 @@ function chachaTests(): KnownAnswerTest[] {
       name: "tamper: flipped ciphertext byte is rejected",
       run: (p) => {
         const out = openTampered(p, 0);
-        if (out !== null) throw new MismatchError(`open of a tampered ciphertext: expected null, got ${toHex(out)}`);
+        if (out !== null) throw new KatMismatchError(`open of a tampered ciphertext: expected null, got ${toHex(out)}`);
       },
     },
     {
@@ -248,7 +214,7 @@ function chachaTests(): KnownAnswerTest[] {
       name: "tamper: flipped tag byte is rejected",
       run: (p) => {
         const out = openTampered(p, -1);
-        if (out !== null) throw new MismatchError(`open with a tampered tag: expected null, got ${toHex(out)}`);
+        if (out !== null) throw new KatMismatchError(`open with a tampered tag: expected null, got ${toHex(out)}`);
       },
     },
   );
@@ -466,6 +432,7 @@ function p256Tests(): KnownAnswerTest[] {
   tests.push({
     group: P256,
     name: "a point off the curve is refused",
+    source: "NIST CAVP: CAVS 14.1 ECC CDH P-256 COUNT 0, QIUT with its last byte flipped (derived input)",
     run: (p: Primitives) => {
       // QIUT of COUNT 0 with its last byte changed: y² ≠ x³ - 3x + b.
       const bad = fromHex(p256Vectors[0]!.qiut);
@@ -476,20 +443,13 @@ function p256Tests(): KnownAnswerTest[] {
         if (e instanceof InvalidPointError) return;
         throw e;
       }
-      throw new MismatchError("off-curve point: expected InvalidPointError, got a result");
+      throw new KatMismatchError("off-curve point: expected InvalidPointError, got a result");
     },
   });
   return tests;
 }
 
 // ---------------------------------------------------------------------------------------
-
-function describeError(e: unknown): string {
-  if (e instanceof MismatchError) return e.message;
-  if (e instanceof KatMismatchError) return e.message;
-  if (e instanceof Error) return `threw ${e.name}: ${e.message}`;
-  return `threw ${String(e)}`;
-}
 
 /**
  * Runs every known-answer test against one backend.
@@ -535,12 +495,5 @@ export function runKnownAnswerTests(p: Primitives, options?: { iterations1000?: 
     ...p256Tests(),
     ...dualEcKnownAnswerTests(),
   ];
-  return tests.map((t): SelftestResult => {
-    try {
-      t.run(p);
-      return { backend: p.name, name: t.name, group: t.group, ok: true };
-    } catch (e) {
-      return { backend: p.name, name: t.name, group: t.group, ok: false, detail: describeError(e) };
-    }
-  });
+  return runKats(tests, p);
 }

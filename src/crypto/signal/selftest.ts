@@ -6,24 +6,10 @@
  * @module
  */
 import { fromHex, toHex } from "../bytes.js";
+import { KatMismatchError as Mismatch, expectHexEqual as expectHex, runKats, type KnownAnswerTest, type SelftestResult } from "../kat.js";
 import { loadMontgomeryConversion, type MontgomeryConversion, type Primitives } from "../primitives.js";
-import type { SelftestResult } from "../selftest.js";
 import { deriveMessageKeys, messageKeySeed, nextChainKey } from "./keys.js";
 import { aliceAgreement, bobAgreement } from "./x3dh.js";
-
-interface Kat {
-  readonly group: string;
-  readonly name: string;
-  readonly run: (p: Primitives, m: MontgomeryConversion) => void;
-}
-
-class Mismatch extends Error {}
-
-function expectHex(what: string, actual: Uint8Array | null, expected: string): void {
-  if (actual === null) throw new Mismatch(`${what}: expected ${expected}, got null`);
-  const got = toHex(actual);
-  if (got !== expected) throw new Mismatch(`${what}: expected ${expected}, got ${got}`);
-}
 
 // SHA-512 and Ed25519 (FIPS 180-4, RFC 8032) are pinned by the core known answers
 // (../ed25519-kats.ts, run by ../selftest.ts), which the X3DH vectors below build on.
@@ -95,12 +81,13 @@ const ratchetingSession = {
   aliceReceiverChain: "ab9be50e5cb22a925446ab90ee5670545f4fd32902459ec274b6ad0ae5d6031a",
 } as const;
 
-function tests(): Kat[] {
-  const out: Kat[] = [];
+/** The tests, with the Ed25519 → X25519 conversion (noble's, on every backend) bound in. */
+function tests(m: MontgomeryConversion): KnownAnswerTest[] {
+  const out: KnownAnswerTest[] = [];
   out.push({
     group: CONVERT,
     name: "ed25519_convert seed",
-    run: (p, m) => {
+    run: (p) => {
       const seed = fromHex(convertVector.seed);
       expectHex("X25519 public key", m.ed25519ToX25519Public(p.ed25519PublicKey(seed)), convertVector.x25519Public);
       expectHex("X25519 secret key", m.ed25519ToX25519Secret(seed), convertVector.x25519Secret);
@@ -172,20 +159,11 @@ function tests(): Kat[] {
  * Runs the Signal known-answer tests against one backend (never throws: failures and exceptions
  * become `ok: false` results with a detail).
  *
- * Groups: SHA-512 (2), Ed25519 (4), Ed25519 → X25519 (1), AES-256-CBC (6), Signal key
- * derivation (3): 16 results.
+ * Groups: Ed25519 → X25519 (1), AES-256-CBC (6), Signal key derivation (3): 10 results
+ * (SHA-512 and Ed25519 are in the core list, ../selftest.ts).
  */
 export async function runSignalKnownAnswerTests(p: Primitives): Promise<SelftestResult[]> {
-  const m = await loadMontgomeryConversion();
-  return tests().map((t): SelftestResult => {
-    try {
-      t.run(p, m);
-      return { backend: p.name, name: t.name, group: t.group, ok: true };
-    } catch (e) {
-      const detail = e instanceof Mismatch ? e.message : e instanceof Error ? `threw ${e.name}: ${e.message}` : `threw ${String(e)}`;
-      return { backend: p.name, name: t.name, group: t.group, ok: false, detail };
-    }
-  });
+  return runKats(tests(await loadMontgomeryConversion()), p);
 }
 
 /** Number of results {@link runSignalKnownAnswerTests} returns. */

@@ -22,6 +22,7 @@
  */
 import { concat, equalBytes, fromUtf8, utf8 } from "../bytes.js";
 import { primitives, type Primitives } from "../primitives.js";
+import type { RandomSource } from "../random.js";
 import { MerkleLog } from "./log.js";
 import { leafHash, verifyConsistency, verifyInclusion } from "./merkle.js";
 import { verifyTreeHead, type SignedTreeHead } from "./sth.js";
@@ -29,6 +30,15 @@ import { verifyTreeHead, type SignedTreeHead } from "./sth.js";
 /** Domain separation for device-key signatures and log entries (doormat's own encodings). */
 const DEVICE_CONTEXT = utf8("doormat.example/kt/device-key/v1\0");
 const ENTRY_CONTEXT = utf8("doormat.example/kt/entry/v1\0");
+
+/**
+ * A fresh account identity: a 32-byte Ed25519 secret key (RFC 8032 "seed") from `random` and
+ * its 32-byte public key, the key the directory publishes and device keys are signed with.
+ */
+export function generateAccountIdentity(random: RandomSource, p: Primitives = primitives): { seed: Uint8Array; publicKey: Uint8Array } {
+  const seed = random(32);
+  return { seed, publicKey: p.ed25519PublicKey(seed) };
+}
 
 /** One device key of an account, with the identity key's signature over it. */
 export interface DeviceKey {

@@ -12,12 +12,11 @@
  */
 import { equalBytes, fromUtf8, toHex, utf8 } from "../../crypto/bytes.js";
 import { generateKeyPair } from "../../crypto/keys.js";
-import { primitives } from "../../crypto/primitives.js";
 import type { RandomSource } from "../../crypto/random.js";
 import { X25519Identity } from "../../crypto/recipients/x25519.js";
 import { fingerprintHash, formatSafetyNumber, safetyNumberFromHashes, scannedMatches, serializeIdentityKey, type SafetyNumber } from "../../crypto/signal/fingerprint.js";
 import {
-  KeyDirectory, headsConsistent, lookupInLog, monitorOwnEntries, signDeviceKey, unsignedDevices, type DeviceKey, type KeyBundle, type Lookup,
+  KeyDirectory, generateAccountIdentity, headsConsistent, lookupInLog, monitorOwnEntries, signDeviceKey, unsignedDevices, type DeviceKey, type KeyBundle, type Lookup,
 } from "../../crypto/transparency/directory.js";
 import { openAsDevice, sealToDevices } from "../../crypto/transparency/fanout.js";
 import type { DemoEvent } from "../events.js";
@@ -58,8 +57,7 @@ interface Account {
 }
 
 function makeAccount(name: string, deviceNames: readonly string[], random: RandomSource): Account {
-  const identitySeed = random(32);
-  const identityKey = primitives.ed25519PublicKey(identitySeed);
+  const { seed: identitySeed, publicKey: identityKey } = generateAccountIdentity(random);
   const devices = deviceNames.map((d): Device => {
     const kp = generateKeyPair(random);
     return { name: `${name}/${d}`, opener: new X25519Identity(kp.secretKey, kp.publicKey), signed: signDeviceKey(identitySeed, name, d, kp.publicKey) };
@@ -192,8 +190,7 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
   };
   const numberOf = (local: { name: string; key: Uint8Array }, remote: { name: string; key: Uint8Array }): SafetyNumber =>
     safetyNumberFromHashes(half(local.name, local.key), half(remote.name, remote.key));
-  const fakeBobSeed = random(32);
-  const fakeBobKey = primitives.ed25519PublicKey(fakeBobSeed);
+  const { seed: fakeBobSeed, publicKey: fakeBobKey } = generateAccountIdentity(random);
   const substitute = makeGhostDevice("bob", "phone", fakeBobSeed, random);
   const substituted: KeyBundle = { account: "bob", identityKey: fakeBobKey, devices: [substitute.signed] };
   const aliceBefore = numberOf({ name: "alice", key: alice.identityKey }, { name: "bob", key: bob.identityKey });
