@@ -140,8 +140,11 @@ async function pair(seed: string, oneTime = 1) {
   const bob = await generateIdentity(r);
   const { store, bundle } = createPreKeys(bob, r, oneTime);
   const { session: a, header } = await startSessionAsAlice(alice, bundle, r);
-  const b = await startSessionAsBob(store, header, r);
-  return { a, b, r, store, header, bundle, alice, bob };
+  // Bob's session starts from Alice's first message (the one-time prekey goes once it authenticates).
+  const first = a.encrypt(utf8("first"));
+  const { session: b, plaintext } = await startSessionAsBob(store, header, first, r);
+  expect(fromUtf8(plaintext)).toBe("first");
+  return { a, b, r, store, header, bundle, alice, bob, first };
 }
 
 const text = (s: string): Uint8Array => utf8(s);
@@ -153,8 +156,24 @@ describe("X3DH", () => {
       expect(fromUtf8(b.decrypt(a.encrypt(text("hello"))))).toBe("hello");
       expect(fromUtf8(a.decrypt(b.encrypt(text("hi"))))).toBe("hi");
       expect(store.oneTimePreKeys.size).toBe(0);
-      if (oneTime) await expect(startSessionAsBob(store, header, seededRandom("again"))).rejects.toThrow(X3dhError);
+      if (oneTime) await expect(startSessionAsBob(store, header, new Uint8Array(80), seededRandom("again"))).rejects.toThrow(X3dhError);
     }
+  });
+
+  it("a forged first message does not burn the one-time prekey (libsignal deletes it only after decrypting)", async () => {
+    const r = seededRandom("forged-first");
+    const alice = await generateIdentity(r);
+    const bob = await generateIdentity(r);
+    const { store, bundle } = createPreKeys(bob, r, 1);
+    const { session: a, header } = await startSessionAsAlice(alice, bundle, r);
+    const genuine = a.encrypt(utf8("hello"));
+    const forged = genuine.slice();
+    forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 1;
+    await expect(startSessionAsBob(store, header, forged, seededRandom("x"))).rejects.toThrow();
+    expect(store.oneTimePreKeys.size).toBe(1);
+    const { plaintext } = await startSessionAsBob(store, header, genuine, seededRandom("y"));
+    expect(fromUtf8(plaintext)).toBe("hello");
+    expect(store.oneTimePreKeys.size).toBe(0);
   });
 
   it("a bundle whose prekey signature does not verify is refused", async () => {
@@ -393,6 +412,7 @@ describe("escrow of chain keys", () => {
     const escrowSecret = r(32);
     const escrowPublic = node.x25519Base(escrowSecret);
     const { a, b } = await pair("escrow-pair");
+    a.decrypt(b.encrypt(text("your turn"))); // Alice's next message starts a new sending chain
     const first = a.encryptWithKey(text("one"));
     expect(first.counter).toBe(0);
     const field = wrapChainKey(escrowPublic, a.ratchetKey, first.chainKey, r);

@@ -128,8 +128,12 @@ async function simulateRatchet(job: FsSimulateJob, escrow: boolean): Promise<{ t
     sent.messageKeySeed.fill(0);
     messages.push(field ? { message: sent.message, fromFirst: first, escrow: field } : { message: sent.message, fromFirst: first });
     if (first) {
-      b ??= await startSessionAsBob(store, header, random);
-      check(b.decrypt(sent.message), job.plaintexts[i] as string, n);
+      if (b) check(b.decrypt(sent.message), job.plaintexts[i] as string, n);
+      else {
+        const started = await startSessionAsBob(store, header, sent.message, random);
+        b = started.session;
+        check(started.plaintext, job.plaintexts[i] as string, n);
+      }
     } else if (delayed.has(n) && n <= job.eventAt) {
       waiting.push(i);
     } else {

@@ -6,7 +6,7 @@
 import { primitives as defaultPrimitives, type Primitives } from "../primitives.js";
 import type { RandomSource } from "../random.js";
 import { DoubleRatchetSession } from "./ratchet.js";
-import { initiateX3dh, respondX3dh, type IdentityKeyPair, type PreKeyBundle, type PreKeyHeader, type PreKeyStore } from "./x3dh.js";
+import { consumeOneTimePreKey, initiateX3dh, respondX3dh, type IdentityKeyPair, type PreKeyBundle, type PreKeyHeader, type PreKeyStore } from "./x3dh.js";
 
 /**
  * Alice starts a session with Bob from his prekey bundle. Her first messages travel with the
@@ -22,14 +22,20 @@ export async function startSessionAsAlice(alice: IdentityKeyPair, bundle: PreKey
 }
 
 /**
- * Bob accepts Alice's header (then decrypts her first message with the returned session).
- * @throws X3dhError for an unknown or already used prekey
+ * Bob accepts Alice's header and decrypts her first message with the new session. The one-time
+ * prekey is deleted only once that message has authenticated, as libsignal does, so a forged
+ * first message leaves Bob's prekeys in place.
+ * @returns the session and the first message's plaintext
+ * @throws X3dhError for an unknown or already used prekey; the session's decryption errors
+ *   (InvalidMessageError, …) when the first message does not authenticate
  */
-export async function startSessionAsBob(store: PreKeyStore, header: PreKeyHeader, random: RandomSource, p: Primitives = defaultPrimitives): Promise<DoubleRatchetSession> {
+export async function startSessionAsBob(store: PreKeyStore, header: PreKeyHeader, firstMessage: Uint8Array, random: RandomSource, p: Primitives = defaultPrimitives): Promise<{ session: DoubleRatchetSession; plaintext: Uint8Array }> {
   const x3dh = await respondX3dh(store, header, p);
   const session = DoubleRatchetSession.initializeBob(x3dh, x3dh.ratchetKeyPair, random, p);
   x3dh.rootKey.fill(0);
   x3dh.chainKey.fill(0);
   x3dh.ratchetKeyPair.secretKey.fill(0);
-  return session;
+  const plaintext = session.decrypt(firstMessage);
+  consumeOneTimePreKey(store, header);
+  return { session, plaintext };
 }

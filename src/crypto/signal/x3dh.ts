@@ -206,8 +206,10 @@ export async function initiateX3dh(alice: IdentityKeyPair, bundle: PreKeyBundle,
 }
 
 /**
- * Bob answers Alice's first message (X3DH §3.4). The one-time prekey's secret is deleted from
- * the store (and zeroed) as it is used.
+ * Bob's side of the key agreement for Alice's first message (X3DH §3.4). It does not delete the
+ * one-time prekey: as in libsignal, that happens only once the first message has authenticated
+ * (see {@link consumeOneTimePreKey} and `startSessionAsBob`), so a forged first message cannot
+ * burn Bob's prekeys.
  * @returns the keys, and the signed prekey pair, which is Bob's first ratchet key
  * @throws X3dhError for an unknown signed prekey or an unknown (e.g. already used) one-time prekey
  */
@@ -221,14 +223,21 @@ export async function respondX3dh(store: PreKeyStore, header: PreKeyHeader, p: P
   }
   const theirIdentity = await identityDhPublicKey(header.identityKey);
   const keys = bobAgreement({ identitySecret: store.identity.dhSecretKey, signedPreKeySecret: signed.secretKey, oneTimePreKeySecret: oneTime?.secretKey, theirIdentity, theirBaseKey: header.baseKey }, p);
-  if (oneTime && header.oneTimePreKeyId !== undefined) {
-    store.oneTimePreKeys.delete(header.oneTimePreKeyId);
-    oneTime.secretKey.fill(0);
-  }
   return {
     ...keys,
     localIdentity: encodePublicKey(store.identity.dhPublicKey),
     remoteIdentity: encodePublicKey(theirIdentity),
     ratchetKeyPair: { secretKey: signed.secretKey.slice(), publicKey: signed.publicKey.slice() },
   };
+}
+
+/**
+ * Deletes (and zeroes) the one-time prekey Alice's header used, once her first message has
+ * authenticated (X3DH §3.4: "Bob deletes any one-time prekey private key that was used").
+ */
+export function consumeOneTimePreKey(store: PreKeyStore, header: PreKeyHeader): void {
+  if (header.oneTimePreKeyId === undefined) return;
+  const oneTime = store.oneTimePreKeys.get(header.oneTimePreKeyId);
+  store.oneTimePreKeys.delete(header.oneTimePreKeyId);
+  oneTime?.secretKey.fill(0);
 }
