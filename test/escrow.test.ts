@@ -137,6 +137,19 @@ describe("escrowed files", () => {
     expect(escrowAuthorities(stanzas)).toEqual([authorityId(gov.publicKey), authorityId(eve.publicKey)]);
   });
 
+  it("reports a malformed lawful-access stanza as such, not as an authority", () => {
+    const good = wrapFileKey([new EscrowRecipient(gov.publicKey)], FILE_KEY, random)[0] as Stanza;
+    const [id, share] = good.args as [string, string];
+    const variants: Stanza[] = [
+      { ...good, args: [id] }, // share missing
+      { ...good, args: [id, share, "extra"] }, // one argument too many
+      { ...good, args: [id, share.slice(0, -4)] }, // a share of 29 bytes
+      { ...good, args: ["GOV", share] }, // not 8 hex digits
+      { ...good, args: [id, "!!!"] }, // not base64
+    ];
+    expect(escrowAuthorities([good, ...variants])).toEqual([id, ...variants.map(() => "(malformed)")]);
+  });
+
   it("refuses escrow next to a passphrase: scrypt must be alone", () => {
     expect(() => wrapFileKey([new ScryptRecipient("pw", 2), new EscrowRecipient(gov.publicKey)], FILE_KEY, random)).toThrow(/only recipient/);
   });

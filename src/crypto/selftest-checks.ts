@@ -57,7 +57,7 @@ function runChecks(backend: string, checks: readonly Check[]): SourcedResult[] {
  * input is rejected or finds no match); checks of this module say so themselves.
  */
 export function isNegative(r: SelftestResult & { negative?: boolean }): boolean {
-  return r.negative ?? /\brejected\b|\bno match\b/.test(r.name);
+  return r.negative ?? /\b(rejected|refused)\b|\bno match\b/.test(r.name);
 }
 
 /**

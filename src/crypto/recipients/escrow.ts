@@ -82,8 +82,11 @@ export class AuthorityIdentity implements Identity {
 /** Describe a header's escrow exposure, for `inspect`. Pure; reports what the header shows. */
 export function escrowAuthorities(stanzas: readonly Stanza[]): string[] {
   return stanzas.filter((s) => s.type === ESCROW_TYPE || s.type === ESCROW_PQ_TYPE).map((s) => {
-    const id = s.args[0];
-    return id !== undefined && decodeB64(s.args[1] ?? "") !== null ? id : "(malformed)";
+    // Well formed: exactly an 8-hex-digit id and a share of the type's size (32 bytes; 1120 for -pq).
+    const [id, share] = s.args;
+    const shareSize = s.type === ESCROW_PQ_TYPE ? 1120 : 32;
+    const ok = s.args.length === 2 && id !== undefined && /^[0-9a-f]{8}$/.test(id) && decodeB64(share ?? "")?.length === shareSize;
+    return ok ? (id as string) : "(malformed)";
   });
 }
 
