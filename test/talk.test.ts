@@ -99,6 +99,12 @@ describe("the show at any width", () => {
     expect(shortSource(FACTS.athens.source)).toBe("spectrum.ieee.org/the-athens-affair");
     expect(shortSource(FACTS.saltTyphoon.source, 40)).toBe("Wall Street Journal (nextgov.com)");
     for (const f of Object.values(FACTS)) expect(shortSource(f.source, 60)).not.toContain("SOURCES.md");
+    // A URL written without its scheme is still a URL: not the whole 230-character citation
+    // (6 lines at 60 columns, its ")" alone on the last).
+    expect(shortSource(FACTS.juniperAdvisory.source, 68)).toBe("mail-archive.com/isn@lists.infosecnews.org/msg01880.html");
+    // The citation named is the one the URL belongs to, not the first of the list.
+    expect(shortSource(FACTS.juniperAdvisory.source, 48)).toBe("The Register (mail-archive.com)");
+    expect(shortSource(FACTS.tsaKeys.source, 48)).toBe("Tech Times (techtimes.com)");
   });
 
   it("the CLI lays out at --width, COLUMNS, or the terminal's width, and warns once below 40", async () => {
