@@ -114,6 +114,10 @@ describe("demo leak --json", () => {
     expect(text).toContain("6. Aftermath");
     const top = (await doormat(["demo", "--help"])).stdout.toString("utf8");
     expect(top).toContain("leak [options]");
+    // The refused operands stay out of sight, and the summaries wrap (they were 140 columns).
+    expect(top).not.toContain("[operands");
+    const commands = top.slice(top.indexOf("Commands:"), top.indexOf("Each scenario"));
+    for (const l of commands.split("\n")) expect([...l].length, l).toBeLessThanOrEqual(80);
     expect(top).not.toMatch(/^\s+--users <N>/m); // options are per scenario
     expect((await doormat(["demo", "--list"])).stdout.toString("utf8")).toMatch(/^leak\s+two services/);
   });

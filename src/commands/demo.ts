@@ -129,6 +129,11 @@ Examples:
     demo.addCommand(sub as unknown as Command, { isDefault: scenario === SCENARIOS[0] });
   }
   demo.helpCommand(false);
+  // The list of scenarios shows "leak [options]", not the internal "[operands...]" (which are
+  // refused), and so leaves commander room to wrap each summary at the terminal's width.
+  // (Not configureHelp(): the CLI copies the program's help configuration over it.)
+  const createHelp = demo.createHelp.bind(demo);
+  demo.createHelp = () => Object.assign(createHelp(), { subcommandTerm: (cmd: { name(): string }) => `${cmd.name()} [options]` });
   return demo;
 }
 
