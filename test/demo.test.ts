@@ -122,6 +122,13 @@ describe("demo leak --json", () => {
     expect((await doormat(["demo", "--list"])).stdout.toString("utf8")).toMatch(/^leak\s+two services/);
   });
 
+  it("every --help fits 80 columns, apart from example command lines", async () => {
+    for (const args of [["--help"], ["demo", "--help"], ...["leak", "forward-secrecy", "ghost", "kleptography"].map((d) => ["demo", d, "--help"])]) {
+      const text = (await doormat(args)).stdout.toString("utf8");
+      for (const l of text.split("\n").filter((x) => !x.startsWith("  $ "))) expect([...l].length, `${args.join(" ")}: ${l}`).toBeLessThanOrEqual(80);
+    }
+  });
+
   it("renders a show without a terminal: no escapes, no pauses, 80 columns", async () => {
     const r = await doormat(["demo", "--seed", "1", "--users", "10", "--messages", "20"]);
     expect(r.code).toBe(0);

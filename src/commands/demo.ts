@@ -83,8 +83,9 @@ ${scenes}
 Examples:
 ${examples}
 ${s.limits ? `\n${s.limits}\n` : ""}
-Without a terminal (pipes, CI) the show runs without pauses or progress bars, unless --pace
-or --step is given. --seed makes keys and messages reproducible; timings are measured each run.`;
+Without a terminal (pipes, CI) the show runs without pauses or progress bars,
+unless --pace or --step is given. --seed makes keys and messages reproducible;
+timings are measured each run.`;
 }
 
 function listText(): string {
