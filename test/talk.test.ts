@@ -12,7 +12,7 @@ import type { DemoEvent } from "../src/demo/events.js";
 import { FACTS } from "../src/demo/facts.js";
 import { decodeKeys, keyReader, type ShowTerminal } from "../src/io/tty.js";
 import { plainChalk } from "../src/ui/color.js";
-import { layoutWidth, progressLine, shortSource, terminalRenderer, type RenderTarget } from "../src/ui/demo-render.js";
+import { jsonRenderer, layoutWidth, progressLine, shortSource, terminalRenderer, type RenderTarget } from "../src/ui/demo-render.js";
 import { ShowQuit, slideShow, type NavKey } from "../src/ui/show.js";
 import { BIN, doormat } from "./cli-harness.js";
 
@@ -93,6 +93,16 @@ describe("the show at any width", () => {
     expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 1, left: 9 })).toMatch(/0:01 ETA 0:09$/);
     // Narrow: the bar shrinks, then counts go, never past the width.
     for (const w of [40, 45, 50, 60]) expect(progressLine("decrypting the whole archive", 123_456, 200_000, w, { elapsed: 75, left: 50 }).length).toBeLessThan(w);
+  });
+
+  it("--json writes a progress count once, however often the timer polled it", async () => {
+    const { target, text } = collect(false);
+    const r = jsonRenderer(target);
+    const p = (done: number): DemoEvent => ({ type: "progress", task: "encrypting", done, total: 10 });
+    for (const e of [p(0), p(0), p(0), p(5), p(5), { type: "pause" } as DemoEvent, p(5), p(10)]) await r.render(e);
+    await r.end();
+    const done = text().trimEnd().split("\n").map((l) => JSON.parse(l) as DemoEvent).map((e) => (e.type === "progress" ? e.done : e.type));
+    expect(done).toEqual([0, 5, "pause", 10]);
   });
 
   it("cites sources with a short URL, or a citation when the URL does not fit", () => {

@@ -127,11 +127,18 @@ export interface TerminalOptions {
   readonly progress?: "live" | "count";
 }
 
-/** One JSON object per line, exactly the events. */
+/** One JSON object per line, exactly the events (a progress event that repeats the last one is dropped). */
 export function jsonRenderer(out: RenderTarget): Renderer {
+  // Progress is polled on a timer, so a slow step repeats the same count: one line is enough.
+  let lastProgress = "";
   return {
     render: async (e) => {
-      await out.write(JSON.stringify(e) + "\n");
+      const line = JSON.stringify(e);
+      if (e.type === "progress") {
+        if (line === lastProgress) return;
+        lastProgress = line;
+      }
+      await out.write(line + "\n");
     },
     end: async () => {},
   };
