@@ -207,6 +207,15 @@ describe("keys", () => {
     expect(text().split("5,000 of 5,000 messages").length - 1).toBe(2);
   });
 
+  it("--step with stdout in a pipe lays the show out at the width of the terminal it reads keys from", async () => {
+    const term = { ...scripted(["next", "next", "next", "next", "next", "next", "next"]), columns: 60 };
+    const r = await doormat(["demo", "ghost", "--step", "--seed", "1", "--messages", "4"], { openShowTerminal: async () => term });
+    expect(r.code).toBe(0);
+    const lines = screen(r.stdout.toString("utf8"));
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(60);
+    expect(lines.some((l) => [...l].length > 50)).toBe(true); // laid out at 60, not squeezed to 40
+  });
+
   it("q quits: the CLI exits 0, restores the terminal, and writes no half world", async () => {
     const dir = mkdtempSync(join(tmpdir(), "doormat-quit-"));
     try {
