@@ -23,8 +23,9 @@ else
   echo "talk.sh: doormat is not on PATH; in a clone run: npm install && npm link" >&2
   exit 1
 fi
-# On screen the command is just "doormat", whatever runs it.
-doormat() { $DOORMAT "$@"; }
+# On screen the command is just "doormat", whatever runs it. `command` skips this function, so
+# DOORMAT=doormat (doormat on PATH) runs the program instead of recursing until bash crashes.
+doormat() { command $DOORMAT "$@"; }
 
 cols=${COLUMNS:-$(tput cols 2>/dev/null || echo 80)}
 [ "$cols" -gt 80 ] && cols=80

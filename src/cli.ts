@@ -46,7 +46,8 @@ Examples:
   $ doormat decrypt -i alice.key msg.age
   $ doormat inspect msg.age
 
-Exit status: 0 success, 1 any failure, 3 escrow found (inspect --deny-escrow), 130 interrupted.
+Exit status: 0 success, 1 any failure, 3 escrow found (inspect --deny-escrow),
+130 interrupted.
 Docs: README.md, docs/FORMAT.md. npm package: keys-under-doormats.`);
 
   // The context (colour needs the global flags) is built once options are parsed, before any

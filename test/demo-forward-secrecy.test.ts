@@ -151,6 +151,24 @@ describe("timeline picture", () => {
     expect(lines.at(-1)).toBe("delayed past the event: #17 #230");
   });
 
+  it.each([30, 38, 45, 58])("at %i columns (the show's width minus its indent) wraps its text at words, never cuts it", (width) => {
+    const lines = renderTimeline(event, width);
+    for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(width);
+    const text = lines.filter((l) => !l.startsWith("  ")).join(" ");
+    // Every word of the heading, the legend and the zoom's heading is there, whole.
+    for (const phrase of ["Alice and Bob: 1000 messages,", "messages per cell", "some opened", "the event (after #500)", "one cell per message", "#17 #230"]) expect(text).toContain(phrase);
+  });
+
+  it("the show's timeline fits --width 40, indent included", async () => {
+    const r = await doormat(["demo", "forward-secrecy", "--seed", "1", "--messages", "200", "--conversations", "1", "--width", "40"]);
+    expect(r.code).toBe(0);
+    const out = r.stdout.toString("utf8");
+    const timeline = out.split("\n").filter((l) => /[█▒·▲]/.test(l) || l.includes("the event"));
+    expect(timeline.length).toBeGreaterThan(8);
+    for (const l of out.split("\n")) expect([...l].length, l).toBeLessThanOrEqual(40);
+    expect(out).toContain("▲ the event (after #100)");
+  });
+
   it("one cell per message when they fit", () => {
     const small: TimelineEvent = { ...event, messages: 20, eventAt: 10, marked: [], sentByFirst: event.sentByFirst.slice(0, 20), rows: event.rows.map((r) => ({ ...r, exposed: r.exposed.slice(0, 20) })) };
     const lines = renderTimeline(small, 80);

@@ -80,6 +80,10 @@ describe("demo kleptography --json", () => {
     expect(text.match(/output test, (old|new) Q: .*: passes/g)).toHaveLength(2);
     expect(text).toContain("ANSI X9.31"); // the honest label for the deviation from ScreenOS
     expect(events.some((e) => e.type === "progress")).toBe(true);
+    // One task name per trapdoor, not one per update (a rate in the name made each update a
+    // new task: a plain line each when the show is piped).
+    const tasks = new Set(events.flatMap((e) => (e.type === "progress" ? [e.task] : [])));
+    expect([...tasks]).toEqual(["searching with the vendor's d", "searching with the intruder's d"]);
   });
 
   it("puts on screen only registered, sourced facts", async () => {

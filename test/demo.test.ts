@@ -114,8 +114,19 @@ describe("demo leak --json", () => {
     expect(text).toContain("6. Aftermath");
     const top = (await doormat(["demo", "--help"])).stdout.toString("utf8");
     expect(top).toContain("leak [options]");
+    // The refused operands stay out of sight, and the summaries wrap (they were 140 columns).
+    expect(top).not.toContain("[operands");
+    const commands = top.slice(top.indexOf("Commands:"), top.indexOf("Each scenario"));
+    for (const l of commands.split("\n")) expect([...l].length, l).toBeLessThanOrEqual(80);
     expect(top).not.toMatch(/^\s+--users <N>/m); // options are per scenario
     expect((await doormat(["demo", "--list"])).stdout.toString("utf8")).toMatch(/^leak\s+two services/);
+  });
+
+  it("every --help fits 80 columns, apart from example command lines", async () => {
+    for (const args of [["--help"], ["demo", "--help"], ...["leak", "forward-secrecy", "ghost", "kleptography"].map((d) => ["demo", d, "--help"])]) {
+      const text = (await doormat(args)).stdout.toString("utf8");
+      for (const l of text.split("\n").filter((x) => !x.startsWith("  $ "))) expect([...l].length, `${args.join(" ")}: ${l}`).toBeLessThanOrEqual(80);
+    }
   });
 
   it("renders a show without a terminal: no escapes, no pauses, 80 columns", async () => {

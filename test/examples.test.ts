@@ -43,6 +43,19 @@ describe("examples/", () => {
     expect(anywhere.stdout).toContain("What one leaked key did");
   }, 240_000);
 
+  it("talk.sh runs with doormat on PATH (npm link), the way the README sets it up", () => {
+    // Regression: DOORMAT=doormat made the script's doormat() function call itself until bash
+    // segfaulted (exit 139) before the first command ran.
+    const bin = join(dir, "path-bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "doormat"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+    chmodSync(join(bin, "doormat"), 0o755);
+    const r = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { cwd: dir, env: { ...process.env, DOORMAT: "", PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, NO_COLOR: "1" }, encoding: "utf8", timeout: 120_000 });
+    expect(r.stderr).not.toMatch(/Segmentation fault|doormat: error/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("What one leaked key did");
+  }, 120_000);
+
   it("ci-reject-escrow.sh exits 0 for clean files, 3 for escrowed ones, 1 for garbage", async () => {
     const key = join(dir, "k.key");
     const gov = join(dir, "gov.key");

@@ -12,7 +12,7 @@ import type { DemoEvent } from "../src/demo/events.js";
 import { FACTS } from "../src/demo/facts.js";
 import { decodeKeys, keyReader, type ShowTerminal } from "../src/io/tty.js";
 import { plainChalk } from "../src/ui/color.js";
-import { layoutWidth, progressLine, shortSource, terminalRenderer, type RenderTarget } from "../src/ui/demo-render.js";
+import { jsonRenderer, layoutWidth, progressLine, shortSource, terminalRenderer, type RenderTarget } from "../src/ui/demo-render.js";
 import { ShowQuit, slideShow, type NavKey } from "../src/ui/show.js";
 import { BIN, doormat } from "./cli-harness.js";
 
@@ -95,10 +95,26 @@ describe("the show at any width", () => {
     for (const w of [40, 45, 50, 60]) expect(progressLine("decrypting the whole archive", 123_456, 200_000, w, { elapsed: 75, left: 50 }).length).toBeLessThan(w);
   });
 
+  it("--json writes a progress count once, however often the timer polled it", async () => {
+    const { target, text } = collect(false);
+    const r = jsonRenderer(target);
+    const p = (done: number): DemoEvent => ({ type: "progress", task: "encrypting", done, total: 10 });
+    for (const e of [p(0), p(0), p(0), p(5), p(5), { type: "pause" } as DemoEvent, p(5), p(10)]) await r.render(e);
+    await r.end();
+    const done = text().trimEnd().split("\n").map((l) => JSON.parse(l) as DemoEvent).map((e) => (e.type === "progress" ? e.done : e.type));
+    expect(done).toEqual([0, 5, "pause", 10]);
+  });
+
   it("cites sources with a short URL, or a citation when the URL does not fit", () => {
     expect(shortSource(FACTS.athens.source)).toBe("spectrum.ieee.org/the-athens-affair");
     expect(shortSource(FACTS.saltTyphoon.source, 40)).toBe("Wall Street Journal (nextgov.com)");
     for (const f of Object.values(FACTS)) expect(shortSource(f.source, 60)).not.toContain("SOURCES.md");
+    // A URL written without its scheme is still a URL: not the whole 230-character citation
+    // (6 lines at 60 columns, its ")" alone on the last).
+    expect(shortSource(FACTS.juniperAdvisory.source, 68)).toBe("mail-archive.com/isn@lists.infosecnews.org/msg01880.html");
+    // The citation named is the one the URL belongs to, not the first of the list.
+    expect(shortSource(FACTS.juniperAdvisory.source, 48)).toBe("The Register (mail-archive.com)");
+    expect(shortSource(FACTS.tsaKeys.source, 48)).toBe("Tech Times (techtimes.com)");
   });
 
   it("the CLI lays out at --width, COLUMNS, or the terminal's width, and warns once below 40", async () => {
@@ -189,6 +205,15 @@ describe("keys", () => {
     expect(titles).toEqual(["1", "2", "1", "2"]);
     expect(keys.asked).toBe(6);
     expect(text().split("5,000 of 5,000 messages").length - 1).toBe(2);
+  });
+
+  it("--step with stdout in a pipe lays the show out at the width of the terminal it reads keys from", async () => {
+    const term = { ...scripted(["next", "next", "next", "next", "next", "next", "next"]), columns: 60 };
+    const r = await doormat(["demo", "ghost", "--step", "--seed", "1", "--messages", "4"], { openShowTerminal: async () => term });
+    expect(r.code).toBe(0);
+    const lines = screen(r.stdout.toString("utf8"));
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(60);
+    expect(lines.some((l) => [...l].length > 50)).toBe(true); // laid out at 60, not squeezed to 40
   });
 
   it("q quits: the CLI exits 0, restores the terminal, and writes no half world", async () => {

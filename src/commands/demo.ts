@@ -83,8 +83,9 @@ ${scenes}
 Examples:
 ${examples}
 ${s.limits ? `\n${s.limits}\n` : ""}
-Without a terminal (pipes, CI) the show runs without pauses or progress bars, unless --pace
-or --step is given. --seed makes keys and messages reproducible; timings are measured each run.`;
+Without a terminal (pipes, CI) the show runs without pauses or progress bars,
+unless --pace or --step is given. --seed makes keys and messages reproducible;
+timings are measured each run.`;
 }
 
 function listText(): string {
@@ -129,6 +130,11 @@ Examples:
     demo.addCommand(sub as unknown as Command, { isDefault: scenario === SCENARIOS[0] });
   }
   demo.helpCommand(false);
+  // The list of scenarios shows "leak [options]", not the internal "[operands...]" (which are
+  // refused), and so leaves commander room to wrap each summary at the terminal's width.
+  // (Not configureHelp(): the CLI copies the program's help configuration over it.)
+  const createHelp = demo.createHelp.bind(demo);
+  demo.createHelp = () => Object.assign(createHelp(), { subcommandTerm: (cmd: { name(): string }) => `${cmd.name()} [options]` });
   return demo;
 }
 
@@ -159,12 +165,6 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   if (fromScene < 1 || fromScene > scenario.scenes.length) throw new CliError(`--from-scene must be a whole number from 1 to ${scenario.scenes.length}, not ${fromScene}`, { hints: help });
   if (opts.json && (opts.step || opts.clear || opts.fromScene !== undefined || opts.cast !== undefined)) throw new CliError("--json writes events, not a show: --step, --clear, --from-scene and --cast do not apply");
 
-  // The width: --width, else COLUMNS, else the terminal's, else 80; laid out within 40–100.
-  const envColumns = /^[0-9]+$/.test(c.env["COLUMNS"] ?? "") ? Number(c.env["COLUMNS"]) : undefined;
-  const screen = opts.width ?? (envColumns !== undefined && envColumns > 0 ? envColumns : undefined) ?? c.columns ?? render.WIDTH;
-  const width = render.layoutWidth(screen);
-  if (!opts.json && screen < render.MIN_WIDTH) c.messages.warning(`the show needs at least ${render.MIN_WIDTH} columns and has ${screen}: long lines will wrap`);
-
   // Pacing: explicit --pace/--step are honoured anywhere; by default only a terminal is paced.
   const pacing: Pacing = opts.json ? { mode: "none" }
     : opts.step ? { mode: "step" }
@@ -174,6 +174,13 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   // Everything that can be refused is checked before any work: the terminal, then outputs.
   const wantKeys = !opts.json && (opts.step === true || c.isTTY.stdout);
   const terminal = wantKeys ? ((await c.openShowTerminal?.()) ?? null) : null;
+
+  // The width: --width, else COLUMNS, else the terminal's (stdout's, or the one --step reads
+  // keys from when stdout is a pipe: the speaker's screen), else 80; laid out within 40–100.
+  const envColumns = /^[0-9]+$/.test(c.env["COLUMNS"] ?? "") ? Number(c.env["COLUMNS"]) : undefined;
+  const screen = opts.width ?? (envColumns !== undefined && envColumns > 0 ? envColumns : undefined) ?? c.columns ?? terminal?.columns ?? render.WIDTH;
+  const width = render.layoutWidth(screen);
+  if (!opts.json && screen < render.MIN_WIDTH) c.messages.warning(`the show needs at least ${render.MIN_WIDTH} columns and has ${screen}: long lines will wrap`);
   let world: Awaited<ReturnType<typeof openWorldDir>> | undefined;
   let cast: Awaited<ReturnType<typeof fileOutput>> | undefined;
   const bulk = createBulkCrypto(opts.threads);

@@ -13,7 +13,7 @@ import type { ScenarioInfo } from "./scenario.js";
  * 98.6 s user + 5.1 s system, 552 MB peak RSS (10 min of wall clock there, with ~20 other
  * processes sharing the 2 cores). The caps before (100,000 / 500,000) ran out of time and memory.
  */
-const LEAK_LIMITS = "The largest run (--users 20000 --messages 50000) takes about 100 s of CPU time: about a\nminute on an idle 2-core machine (progress bars show an ETA), longer on a busy one; memory\npeaks near 550 MB. The default run takes a few seconds.";
+const LEAK_LIMITS = "The largest run (--users 20000 --messages 50000) takes about 100 s of CPU\ntime: about a minute on an idle 2-core machine (progress bars show an ETA),\nlonger on a busy one; memory peaks near 550 MB. The default run takes a few\nseconds.";
 
 /** Every scenario, the default first. */
 export const SCENARIOS: readonly ScenarioInfo[] = [

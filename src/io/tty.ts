@@ -169,6 +169,8 @@ export interface ShowTerminal {
   prompt(text: string): void;
   /** Leave raw mode and stop reading: the terminal is as it was. Safe to call twice. */
   close(): void;
+  /** The terminal's width in columns, when known (the show's width when stdout is a pipe). */
+  readonly columns?: number;
 }
 
 /**
@@ -238,8 +240,9 @@ export function openShowTerminal(onInterrupt: () => void): ShowTerminal | null {
     }
   };
   process.once("exit", restore);
-  return keyReader(term.input, onInterrupt, term.output, () => {
+  const keys = keyReader(term.input, onInterrupt, term.output, () => {
     process.off("exit", restore);
     term.close();
   });
+  return term.output.columns > 0 ? { ...keys, columns: term.output.columns } : keys;
 }

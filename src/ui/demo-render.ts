@@ -38,15 +38,17 @@ export function wrap(text: string, indent: string, width = WIDTH): string[] {
 
 /**
  * A fact's source as the screen shows it: its first URL without the scheme (it works without
- * this repository), else the citation itself. `--json` carries the full citation.
+ * this repository; a bare `host/path` counts when there is no http URL), else the citation
+ * itself. `--json` carries the full citation.
  */
 export function shortSource(source: string, room = Infinity): string {
-  const url = /https?:\/\/(?:www\.)?([^\s;,]+)/.exec(source);
+  const url = /https?:\/\/(?:www\.)?([^\s;,]+)/.exec(source) ?? /(?<![\w@./-])((?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s;,()]+)/i.exec(source);
   if (!url) return source;
   const short = (url[1] as string).replace(/[/.]+$/, "");
   if (short.length <= room) return short;
-  // Too long for one line: the citation's first part (author or title), and the site.
-  const citation = (source.slice(0, url.index).split(/,\s/)[0] as string).replace(/[\s,;]+$/, "");
+  // Too long for one line: the first part (author or title) of the citation the URL belongs
+  // to (sources list several, separated by "; "), and the site.
+  const citation = ((source.slice(0, url.index).split(/;\s/).at(-1) as string).split(/,\s/)[0] as string).replace(/[\s,;(]+$/, "");
   const host = short.split("/")[0] as string;
   return citation === "" ? short : citation.includes(host) ? citation : `${citation} (${host})`;
 }
@@ -125,11 +127,18 @@ export interface TerminalOptions {
   readonly progress?: "live" | "count";
 }
 
-/** One JSON object per line, exactly the events. */
+/** One JSON object per line, exactly the events (a progress event that repeats the last one is dropped). */
 export function jsonRenderer(out: RenderTarget): Renderer {
+  // Progress is polled on a timer, so a slow step repeats the same count: one line is enough.
+  let lastProgress = "";
   return {
     render: async (e) => {
-      await out.write(JSON.stringify(e) + "\n");
+      const line = JSON.stringify(e);
+      if (e.type === "progress") {
+        if (line === lastProgress) return;
+        lastProgress = line;
+      }
+      await out.write(line + "\n");
     },
     end: async () => {},
   };

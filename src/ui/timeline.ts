@@ -19,16 +19,33 @@ function cell(exposed: readonly boolean[], from: number, to: number): string {
   return n === 0 ? CELL.none : n === to - from ? CELL.all : CELL.some;
 }
 
+/** Words (or, for the legend, its items) packed into lines of at most `width` columns. */
+function pack(parts: readonly string[], sep: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const part of parts) {
+    if (line !== "" && [...line].length + sep.length + [...part].length > width) {
+      lines.push(line);
+      line = part;
+    } else line = line === "" ? part : `${line}${sep}${part}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
+
+const words = (text: string, width: number): string[] => pack(text.split(" "), " ", width);
+
 function fit(label: string, width: number): string {
   return label.length <= width ? label.padEnd(width) : `${label.slice(0, Math.max(0, width - 1))}…`;
 }
 
 /**
- * Lines of the timeline, none wider than `width` (at least 40 columns are used).
- * @param width - terminal columns
+ * Lines of the timeline, none wider than `width` (at least 30 columns are used); text lines
+ * wrap at words, never cut.
+ * @param width - columns available (the show passes its width minus its indent)
  */
 export function renderTimeline(e: TimelineEvent, width: number): string[] {
-  const w = Math.max(40, width);
+  const w = Math.max(30, width);
   const n = e.messages;
   const countWidth = String(n).length;
   const labelWidth = Math.min(Math.max(...e.rows.map((r) => r.label.length), 8), Math.floor(w * 0.4));
@@ -37,8 +54,8 @@ export function renderTimeline(e: TimelineEvent, width: number): string[] {
   const cells = Math.ceil(n / per);
   const lines: string[] = [];
   const unit = per === 1 ? "one cell per message" : `${per} messages per cell`;
-  lines.push(`${e.title}: ${n} messages, ${unit}`);
-  lines.push(`${CELL.all} opened  ${CELL.some} some opened  ${CELL.none} safe  ${CELL.event} the event (after #${e.eventAt})`);
+  lines.push(...words(`${e.title}: ${n} messages, ${unit}`, w));
+  lines.push(...pack([`${CELL.all} opened`, `${CELL.some} some opened`, `${CELL.none} safe`, `${CELL.event} the event (after #${e.eventAt})`], "  ", w));
   const row = (label: string, exposed: readonly boolean[], first: number, count: number, size: number): string => {
     let s = "";
     for (let c = 0; c < count; c++) s += cell(exposed, first + c * size, Math.min(first + (c + 1) * size, n));
@@ -52,7 +69,7 @@ export function renderTimeline(e: TimelineEvent, width: number): string[] {
     // Around the event, message by message.
     const span = Math.min(n, room);
     const start = Math.max(0, Math.min(n - span, e.eventAt - Math.floor(span / 3)));
-    lines.push(`Around the event: #${start + 1} to #${start + span}, one cell per message`);
+    lines.push(...words(`Around the event: #${start + 1} to #${start + span}, one cell per message`, w));
     for (const r of e.rows) {
       const s = row(r.label, r.exposed, start, span, 1);
       // The count at the end stays the whole row's: it is the same number as above.
@@ -62,7 +79,7 @@ export function renderTimeline(e: TimelineEvent, width: number): string[] {
   }
   if (e.marked.length > 0) {
     const shown = e.marked.slice(0, 12).map((m) => `#${m}`).join(" ");
-    lines.push(`delayed past the event: ${shown}${e.marked.length > 12 ? ` and ${e.marked.length - 12} more` : ""}`);
+    lines.push(...words(`delayed past the event: ${shown}${e.marked.length > 12 ? ` and ${e.marked.length - 12} more` : ""}`, w));
   }
   return lines.map((l) => (l.length > w ? l.slice(0, w) : l));
 }
