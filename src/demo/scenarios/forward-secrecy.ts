@@ -199,7 +199,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       { id: "escrow_leak", label: "escrow, key leaked", exposed: leakRow },
     ],
   };
-  yield { type: "narration", text: `The ratchet gives away only a short window after the event: the phone held the current chain keys and ratchet key, so the attacker follows the conversation until a ratchet key made after the seizure takes over. Messages already on ${alice.first}'s phone are readable in every scheme unless disappearing messages are on; the comparison here is about what the recorded ciphertexts give away.` };
+  yield { type: "narration", text: `${count(ratchetRow) === 0 ? "Here the ratchet gave away nothing: no recorded message used a key still on the phone." : "The ratchet gives away only a short window after the event:"} The phone held the current chain keys and ratchet key, so an attacker follows the conversation until a ratchet key made after the seizure takes over. Messages already on ${alice.first}'s phone are readable in every scheme unless disappearing messages are on; the comparison here is about what the recorded ciphertexts give away.` };
   yield { type: "step", text: `${plural(n * (k + 2), "recorded message")} attacked in ${attackSeconds.toFixed(2)} s` };
   yield { type: "pause" };
 
@@ -209,7 +209,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const leakConversations = leakRows.filter((r) => r.some(Boolean)).length;
   const seizureConversations = seizureRows.filter((r) => r.some(Boolean)).length;
   const seizureExposed = seizureRows.reduce((s, r) => s + count(r), 0);
-  yield { type: "narration", text: `The attacker tries both stolen keys on all ${plural(k, "recorded conversation")} of the platform.` };
+  yield { type: "narration", text: `The attacker tries both stolen keys on ${k === 1 ? "the one recorded conversation" : `all ${plural(k, "recorded conversation")}`} of the platform.` };
   yield { type: "result", tone: "neutral", text: `${alice.first}'s seized phone opens messages in ${plural(seizureConversations, "conversation")} of ${fmt(k)} (${fmt(seizureExposed)} messages): a device exposes only the chats it is in` };
   yield { type: "result", tone: "bad", text: `the leaked escrow key opens ${fmt(leakExposed)} of ${fmt(n * k)} messages in ${fmt(leakConversations)} of ${plural(k, "conversation")}: everyone's past and future, at once` };
   yield { type: "fact", ...FACTS.doormatsTarget };
@@ -224,7 +224,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       { label: `event after message`, value: `#${t}${delayed.length > 0 ? ` (${delayed.length} delayed)` : ""}`, tone: "neutral" },
       { label: "static, phone seized", value: `${fmt(count(staticRow))} of ${fmt(n)}${staticHeals === 0 ? ", never heals" : `, heals at #${staticHeals}`}`, tone: tone(count(staticRow)) },
       { label: "ratchet, phone seized", value: `${fmt(count(ratchetRow))} of ${fmt(n)} (past ${past(ratchetRow)}, future ${future(ratchetRow)})${ratchetHeals > 0 ? `, heals at #${ratchetHeals}` : ""}`, tone: tone(count(ratchetRow)) },
-      { label: "escrow key leaked", value: `${fmt(leakExposed)} of ${fmt(n * k)} in ${leakConversations} of ${k} conversations`, tone: tone(leakExposed) },
+      { label: "escrow key leaked", value: `${fmt(leakExposed)} of ${fmt(n * k)} in ${leakConversations} of ${plural(k, "conversation")}`, tone: tone(leakExposed) },
       { label: "seized phone, conversations touched", value: `${seizureConversations} of ${k}`, tone: "neutral" },
       { label: "compute time", value: `${computeSeconds.toFixed(2)} s`, tone: "neutral" },
     ],

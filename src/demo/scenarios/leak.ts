@@ -256,7 +256,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   let stillOpen = 0;
   const recheck = Math.min(200, nMessages);
   for (let i = 0; i < recheck; i++) if (opens(attacker, lawfulArchive[randInt(random, nMessages)] as Recorded)) stillOpen++;
-  yield { type: "result", tone: "bad", text: `...but the archive was recorded before: re-checked ${recheck}, still ${stillOpen} open. Rotation cannot reach ciphertext already taken` };
+  yield { type: "result", tone: "bad", text: `...but the archive was recorded before: re-checked ${recheck}, still ${stillOpen} open. Rotation cannot reach ciphertext already taken.` };
   if (authorities.length > 1) {
     yield { type: "narration", text: `Each LawfulChat message was escrowed to ${authorities.length} authorities. Which one has to leak?` };
     const probe = Math.min(100, nMessages);
