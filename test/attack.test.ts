@@ -1,0 +1,59 @@
+/**
+ * Regression tests for defects found by attacking doormat's parsers and file handling
+ * (review/attack). Each test names the defect it pins.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { doormat, type RunResult } from "./cli-harness.js";
+
+const dir = fs.mkdtempSync(path.join(tmpdir(), "doormat-attack-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const inDir = (args: string[], o: { stdin?: Uint8Array | string } = {}): Promise<RunResult> => doormat(args, { cwd: dir, ...o });
+const at = (f: string): string => path.join(dir, f);
+
+let ciphertext: Buffer;
+beforeAll(async () => {
+  expect((await inDir(["keygen", "-o", "a.key"])).code).toBe(0);
+  const pub = (await inDir(["pubkey", "a.key"])).stdout.toString().trim();
+  const r = await inDir(["encrypt", "-r", pub], { stdin: "secret payload\n" });
+  expect(r.code).toBe(0);
+  ciphertext = r.stdout;
+});
+
+/** One error line (and hints), no stack trace. */
+function oneError(r: RunResult, pattern: RegExp): void {
+  expect(r.code).toBe(1);
+  const lines = r.stderr.trim().split("\n");
+  expect(lines[0]).toMatch(pattern);
+  expect(lines.slice(1).every((l) => l.startsWith("doormat: hint: "))).toBe(true);
+}
+
+describe("inspect -o never replaces a file it inspects", () => {
+  // Defect: `inspect -o x.age --force x.age` replaced the age file with its own report.
+  it("the same path, with --force", async () => {
+    fs.writeFileSync(at("victim.age"), ciphertext);
+    const r = await inDir(["inspect", "-o", "victim.age", "--force", "victim.age"]);
+    oneError(r, /^doormat: error: output "victim\.age" is the same file as the input "victim\.age"$/);
+    expect(fs.readFileSync(at("victim.age")).equals(ciphertext)).toBe(true);
+  });
+
+  it("a symlink or a hard link to an inspected file, and a file found in a directory", async () => {
+    fs.mkdirSync(at("tree"));
+    fs.writeFileSync(at("tree/one.age"), ciphertext);
+    fs.writeFileSync(at("tree/two.age"), ciphertext);
+    fs.symlinkSync("tree/one.age", at("link.sarif"));
+    fs.linkSync(at("tree/two.age"), at("hard.sarif"));
+    for (const [output, input] of [["link.sarif", "tree/one.age"], ["hard.sarif", "tree/two.age"], ["tree/two.age", "tree/two.age"]] as const) {
+      const r = await inDir(["inspect", "--format", "sarif", "-o", output, "--force", "tree"]);
+      oneError(r, new RegExp(`^doormat: error: output "${output.replace(".", "\\.")}" is the same file as the input "${input.replace(".", "\\.")}"$`));
+    }
+    expect(fs.readFileSync(at("tree/one.age")).equals(ciphertext)).toBe(true);
+    expect(fs.readFileSync(at("tree/two.age")).equals(ciphertext)).toBe(true);
+    // A new file, or an unrelated existing one with --force, is still fine.
+    expect((await inDir(["inspect", "--format", "sarif", "-o", "report.sarif", "tree"])).code).toBe(0);
+    expect((await inDir(["inspect", "--format", "sarif", "-o", "report.sarif", "--force", "tree"])).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(at("report.sarif"), "utf8")).version).toBe("2.1.0");
+  });
+});
