@@ -57,3 +57,28 @@ describe("inspect -o never replaces a file it inspects", () => {
     expect(JSON.parse(fs.readFileSync(at("report.sarif"), "utf8")).version).toBe("2.1.0");
   });
 });
+
+describe("a key with a space in it: the message says so", () => {
+  // Defect: a trailing "# comment", two keys on one line or a stray space inside -r's value
+  // gave "not valid Bech32 (bad character or checksum)" or "mixes upper and lower case".
+  const spaceMessage = /has a space or tab in it: write one key per line, and put "#" comments on lines of their own/;
+
+  it("recipients files: an inline comment, two keys on a line", async () => {
+    const pub = (await inDir(["pubkey", "a.key"])).stdout.toString().trim();
+    for (const [name, text] of [["comment.txt", `${pub} # alice\n`], ["two.txt", `${pub} ${pub}\n`], ["tab.txt", `${pub}\tbob\n`]] as const) {
+      fs.writeFileSync(at(name), text);
+      const r = await inDir(["encrypt", "-R", name], { stdin: "x" });
+      oneError(r, /malformed recipient at line 1: recipient has a space or tab in it/);
+      expect(r.stderr).toMatch(spaceMessage);
+    }
+    oneError(await inDir(["encrypt", "-r", `${pub} `], { stdin: "x" }), spaceMessage);
+  });
+
+  it("identity files: an inline comment after the key, which is never echoed", async () => {
+    const secret = fs.readFileSync(at("a.key"), "utf8").split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-1")) as string;
+    fs.writeFileSync(at("commented.key"), `${secret} # my laptop\n`);
+    const r = await inDir(["decrypt", "-i", "commented.key"], { stdin: ciphertext });
+    oneError(r, /malformed identity at line 1: identity has a space or tab in it/);
+    expect(r.stderr).not.toContain(secret.slice(20, 50));
+  });
+});

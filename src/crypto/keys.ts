@@ -27,6 +27,8 @@ export class KeyFormatError extends Error {
 }
 
 function decodeBech32(s: string, hrp: string, length: number, what: string): Uint8Array {
+  // A comment after the key, two keys on a line, a stray space: say so, not "bad checksum".
+  if (/\s/.test(s)) throw new KeyFormatError(`${what} has a space or tab in it: write one key per line, and put "#" comments on lines of their own`);
   if (s !== s.toLowerCase() && s !== s.toUpperCase()) throw new KeyFormatError(`${what} mixes upper and lower case`);
   let decoded: { prefix: string; words: number[] };
   try {
