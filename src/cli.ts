@@ -14,7 +14,7 @@ import { makeInspectCommand } from "./commands/inspect.js";
 import { makeSelftestCommand } from "./commands/selftest.js";
 import { makeDemoCommand } from "./commands/demo.js";
 import { fstatSync } from "node:fs";
-import { removeTemporaryFiles } from "./io/files.js";
+import { regularFileIdOfFd, removeTemporaryFiles } from "./io/files.js";
 import { CliError, EXIT, Messages } from "./ui/messages.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
 import { version } from "./version.js";
@@ -62,6 +62,8 @@ Docs: README.md, docs/FORMAT.md. npm package: keys-under-doormats.`);
   for (const make of [makeDemoCommand, makeKeygenCommand, makePubkeyCommand, makeEncryptCommand, makeDecryptCommand, makeInspectCommand, makeSelftestCommand]) {
     const sub = make(ctx) as unknown as Command;
     inheritSettings(sub, program as unknown as Command);
+    // These check their own operands, to say what is missing (`decrypt alice.key msg.age`).
+    if (sub.name() === "encrypt" || sub.name() === "decrypt") sub.allowExcessArguments(true);
     program.addCommand(sub);
   }
   return program as unknown as Command;
@@ -107,7 +109,14 @@ export function processDeps(): Deps {
     // Ctrl-C in raw mode is a byte, not a signal: raise the signal, so the usual clean-up runs.
     openShowTerminal: async () => (await import("./io/tty.js")).openShowTerminal(() => process.kill(process.pid, "SIGINT")),
     ...stdoutFileMode(),
+    ...stdioFileIds(),
   };
+}
+
+function stdioFileIds(): { stdinFileId?: string; stdoutFileId?: string } {
+  const stdinFileId = regularFileIdOfFd(0);
+  const stdoutFileId = regularFileIdOfFd(1);
+  return { ...(stdinFileId === null ? {} : { stdinFileId }), ...(stdoutFileId === null ? {} : { stdoutFileId }) };
 }
 
 function stdoutFileMode(): { stdoutFileMode?: number } {

@@ -27,3 +27,13 @@ export class CliError extends Error {
     this.exitCode = options.exitCode ?? EXIT.FAILURE;
   }
 }
+
+/** No controlling terminal to prompt on (io/tty.ts); callers may say what they needed it for. */
+export class NoTerminalError extends CliError {
+  constructor() {
+    super("no terminal is available to read from", {
+      hints: ["run doormat from an interactive terminal, or use keys (-r/-i) instead of a passphrase in scripts"],
+    });
+    this.name = "NoTerminalError";
+  }
+}

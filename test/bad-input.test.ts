@@ -426,8 +426,10 @@ describe("key files", () => {
     const f = inputFile(`# recipients\n${alice.pub}\n`);
     const r = await expectRejected(["decrypt", "-i", f, "-o", path.join(outDir, "x.out")], { stdin: smallCt }, /recipient/);
     expect(r.stderr).toMatch(/^doormat: hint: .*-r\/--recipient/m);
+    // pubkey has no -i or -r: its hint names only what pubkey does.
     const p = await expectRejected(["pubkey", f], {}, /recipient/);
-    expect(p.stderr).toMatch(/^doormat: hint: .*-r/m);
+    expect(p.stderr).toMatch(/^doormat: hint: pubkey reads a secret key file/m);
+    expect(p.stderr).not.toMatch(/ -r\b| -i\b|--recipient|--identity/);
   });
 
   it("an identity passed to -r or --escrow is refused without echoing the secret key", async () => {
@@ -667,7 +669,7 @@ describe("a corrupted second chunk", () => {
     }
   });
 
-  it("to a terminal: nothing at all is written", async () => {
+  it("to a terminal, binary plaintext: nothing at all is written (the first chunk is refused)", async () => {
     const r = await expectRejected(["decrypt", "-i", alice.file], { stdin: bad, tty: { stdout: true } });
     expect(r.stdout.length).toBe(0);
   });

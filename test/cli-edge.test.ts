@@ -132,3 +132,115 @@ describe("binary plaintext and the terminal", () => {
     expect([...forced.stdout]).toEqual([0, 1, 2, 27, 255]);
   });
 });
+
+describe("plaintext to a terminal streams: the first chunk decides", () => {
+  const CHUNK = 65536;
+  /** Printable text of `n` bytes. */
+  const text = (n: number): Buffer => Buffer.from("All work and no play makes Jack a dull boy.\n".repeat(Math.ceil(n / 44)).slice(0, n));
+  async function encryptBytes(name: string, data: Buffer): Promise<string> {
+    const p = join(dir, name);
+    fs.writeFileSync(p, data);
+    const r = await doormat(["encrypt", "-r", pub, "-o", `${p}.age`, p]);
+    expect(r.code).toBe(0);
+    return `${p}.age`;
+  }
+
+  it("text of many chunks is printed whole (armored input too)", async () => {
+    const data = text(5 * CHUNK + 123);
+    const ct = await encryptBytes("t5", data);
+    const r = await doormat(["decrypt", "-i", key, ct], { tty: { stdout: true } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Buffer.compare(r.stdout, data)).toBe(0);
+    const armored = join(dir, "t5.asc");
+    await doormat(["encrypt", "-a", "-r", pub, "-o", armored, join(dir, "t5")]);
+    const r2 = await doormat(["decrypt", "-i", key, armored], { tty: { stdout: true } });
+    expect(Buffer.compare(r2.stdout, data)).toBe(0);
+  });
+
+  it("text shorter than a chunk, and empty plaintext, are printed", async () => {
+    for (const data of [text(1), text(CHUNK - 1), text(CHUNK), Buffer.alloc(0)]) {
+      const ct = await encryptBytes(`s${data.length}`, data);
+      const r = await doormat(["decrypt", "-i", key, ct], { tty: { stdout: true } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(Buffer.compare(r.stdout, data)).toBe(0);
+    }
+  });
+
+  it("a control character anywhere in the first chunk refuses, before anything is printed", async () => {
+    for (const at of [0, 1000, CHUNK - 1]) {
+      const data = text(3 * CHUNK);
+      data[at] = 0x1b; // ESC: would drive the terminal
+      const ct = await encryptBytes(`esc${at}`, data);
+      const r = await doormat(["decrypt", "-i", key, ct], { tty: { stdout: true } });
+      expect(r.code).toBe(1);
+      oneError(r.stderr);
+      expect(r.stderr).toContain("refusing to print binary plaintext");
+      expect(r.stdout.length).toBe(0);
+    }
+  });
+
+  it("after the first chunk, bytes are not held back (decided from the first bytes, as age does)", async () => {
+    const data = text(3 * CHUNK);
+    data[CHUNK + 10] = 0x00;
+    const ct = await encryptBytes("late-nul", data);
+    const r = await doormat(["decrypt", "-i", key, ct], { tty: { stdout: true } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Buffer.compare(r.stdout, data)).toBe(0);
+  });
+
+  it("a corrupted third chunk: the two authenticated chunks are shown, then one error line and exit 1", async () => {
+    const data = text(4 * CHUNK);
+    const ct = fs.readFileSync(await encryptBytes("t4", data));
+    // The payload's chunks are the last 4 × (64 KiB + 16) bytes; flip a byte inside the third.
+    const start = ct.length - 4 * (CHUNK + 16);
+    const at = start + 2 * (CHUNK + 16) + 5;
+    ct[at] = (ct[at] as number) ^ 1;
+    const bad = join(dir, "t4-bad.age");
+    fs.writeFileSync(bad, ct);
+    const r = await doormat(["decrypt", "-i", key, bad], { tty: { stdout: true } });
+    expect(r.code).toBe(1);
+    oneError(r.stderr);
+    expect(r.stderr).toMatch(/incomplete/);
+    expect(r.stdout.length).toBe(2 * CHUNK);
+    expect(Buffer.compare(r.stdout, data.subarray(0, 2 * CHUNK))).toBe(0);
+  });
+});
+
+describe("what holds for FIFOs and devices is what --help and docs/OUTPUT.md say", () => {
+  it("decrypt --help states it", async () => {
+    const r = await doormat(["decrypt", "--help"]);
+    const help = r.stdout.toString().replace(/\s+/g, " ");
+    expect(help).toContain("nothing is written unless the whole file authenticates");
+    expect(help).toContain("FIFO or device");
+    expect(help).toContain("the chunks before it have already gone out");
+    expect(help).toContain("incomplete and must not be trusted");
+    const doc = fs.readFileSync(new URL("../docs/OUTPUT.md", import.meta.url), "utf8");
+    expect(doc).toMatch(/FIFO/);
+    expect(doc).toMatch(/never spools plaintext to disk/);
+  });
+
+  it("a FIFO gets the authenticated chunks before a damaged one, and the exit is 1", async () => {
+    const CHUNK = 65536;
+    const data = Buffer.from("fifo text\n".repeat(3 * CHUNK / 10 + 1)).subarray(0, 3 * CHUNK);
+    const p = join(dir, "fifo-src");
+    fs.writeFileSync(p, data);
+    await doormat(["encrypt", "-r", pub, "-o", `${p}.age`, p]);
+    const ct = fs.readFileSync(`${p}.age`);
+    const at = ct.length - (CHUNK + 16) + 3; // inside the last chunk
+    ct[at] = (ct[at] as number) ^ 1;
+    fs.writeFileSync(`${p}.bad`, ct);
+    const fifo = join(dir, "fifo2");
+    execFileSync("mkfifo", [fifo]);
+    const reader = new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      fs.createReadStream(fifo).on("data", (d) => chunks.push(d as Buffer)).on("end", () => resolve(Buffer.concat(chunks)));
+    });
+    const r = await doormat(["decrypt", "-i", key, "-o", fifo, `${p}.bad`]);
+    expect(r.code).toBe(1);
+    oneError(r.stderr);
+    const got = await reader;
+    expect(got.length).toBe(2 * CHUNK);
+    expect(Buffer.compare(got, data.subarray(0, 2 * CHUNK))).toBe(0);
+    expect(fs.statSync(fifo).isFIFO()).toBe(true);
+  });
+});

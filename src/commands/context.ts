@@ -33,6 +33,12 @@ export interface Deps {
   readonly umask?: number;
   /** Standard output's file mode, when it is a regular file (keygen warns if others can read it). */
   readonly stdoutFileMode?: number;
+  /**
+   * When standard input / output is a regular file, its identity ("device:inode", see
+   * io/files.ts FileId): an output must never be a file the command reads.
+   */
+  readonly stdinFileId?: string;
+  readonly stdoutFileId?: string;
   /** Sleep (demo pacing); tests make it instant. */
   sleep(ms: number): Promise<void>;
   /** Standard output's size when it is a terminal (the demo fits its width); absent otherwise. */

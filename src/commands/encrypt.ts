@@ -15,7 +15,7 @@ import { openIfLarge, openInput, type Output } from "../io/files.js";
 import { isPqPublicKey, loadRecipients } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
-import { checkPaths, collect, openOutput } from "./shared.js";
+import { checkOperands, checkOptionValues, checkPaths, collect, openOutput } from "./shared.js";
 
 export const SCRYPT_ESCROW_EXPLANATION = [
   "a passphrase file holds exactly one stanza (age requires an scrypt stanza to be alone),",
@@ -69,8 +69,21 @@ Post-quantum (age1pq1…, from "doormat keygen --pq"): as age 1.3 does, doormat 
 post-quantum and classic recipients in one file. An age1pq1… authority adds a
 "doormat.example/lawful-access-pq" stanza (allowed on any file); a classic authority on a
 post-quantum file is refused: it would downgrade the file to classic security.`)
-    .action(async (input, opts) => {
+    .action(async (input, opts, cmd) => {
       const c = ctx();
+      checkOptionValues("encrypt", [
+        ["-r/--recipient", "recipient", opts.recipient],
+        ["--escrow", "authority recipient", opts.escrow],
+        ["--escrow-covert", "authority recipient", opts.escrowCovert],
+        ["-R/--recipients-file", "recipients file", opts.recipientsFile],
+        ["--escrow-file", "escrow file", opts.escrowFile],
+        ["-o/--output", "output file", opts.output === undefined ? [] : [opts.output]],
+      ]);
+      // Recipient strings first: `-r ssh-ed25519 AAAA…` unquoted leaves an extra operand.
+      await loadRecipients(opts.recipient, [], c.stdin);
+      await loadRecipients(opts.escrow, [], c.stdin, "--escrow");
+      await loadRecipients(opts.escrowCovert, [], c.stdin, "--escrow-covert");
+      checkOperands("encrypt", cmd.args);
       if (opts.identity !== undefined) {
         throw new CliError("-i/--identity is for decrypting", { hints: ["to decrypt, use \"doormat decrypt -i FILE\"; to encrypt to your own key, use -r with \"doormat pubkey FILE\""] });
       }
@@ -87,7 +100,11 @@ post-quantum file is refused: it would downgrade the file to classic security.`)
             : ["did you forget -r/--recipient, -R/--recipients-file or -p/--passphrase?"],
         });
       }
-      checkPaths(c, input, [...opts.recipientsFile, ...opts.escrowFile], opts.output);
+      await checkPaths(c, [
+        { path: input, what: "input" },
+        ...opts.recipientsFile.map((f) => ({ path: f, what: "recipients file" })),
+        ...opts.escrowFile.map((f) => ({ path: f, what: "escrow file" })),
+      ], opts.output);
       if (!opts.armor && (opts.output === undefined) && c.isTTY.stdout) {
         throw new CliError("refusing to output binary to the terminal", { hints: ["did you mean to use -a/--armor?", "force anyway with \"-o -\""] });
       }

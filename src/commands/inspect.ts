@@ -9,7 +9,7 @@ import type { InspectReport } from "../crypto/inspect.js";
 import type { InspectEntry } from "../ui/inspect-list.js";
 import { CliError, EXIT } from "../ui/messages.js";
 import type { Context } from "./context.js";
-import { openOutput } from "./shared.js";
+import { checkPaths, openOutput } from "./shared.js";
 
 /** The documented snake_case JSON document. */
 export function inspectJson(r: InspectReport, file: string | undefined): Record<string, unknown> {
@@ -104,6 +104,8 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
       ]);
       const args = paths.length === 0 ? ["-"] : paths;
       if (args.filter((a) => a === "-").length > 1) throw new CliError("standard input is given more than once");
+      // The report must not land in a file being inspected (`-o f.age`, `inspect f.age >> f.age`).
+      await checkPaths(c, args.map((a) => ({ path: a, what: "input" })), opts.output);
       const expanded = await expandInputs(args);
       const single = args.length === 1 && !expanded.sawDirectory && (format === "text" || format === "json");
 

@@ -11,6 +11,7 @@ import { writeNewSecretFile, writeTo } from "../io/files.js";
 import { loadIdentityFiles } from "../io/keys.js";
 import { CliError } from "../ui/messages.js";
 import type { Context } from "./context.js";
+import { checkPaths } from "./shared.js";
 
 /**
  * The age key-file text for a key pair, with authority metadata when given. A 1216-byte public
@@ -86,7 +87,9 @@ Examples:
   $ doormat pubkey alice.key > alice.pub && doormat encrypt -R alice.pub msg.txt -o msg.age`)
     .action(async (file) => {
       const c = ctx();
-      const loaded = await loadIdentityFiles([file ?? "-"], c.stdin);
+      // The recipients must not be appended to the key file itself (`pubkey k.key >> k.key`).
+      await checkPaths(c, [{ path: file, what: "identity file" }], undefined);
+      const loaded = await loadIdentityFiles([file ?? "-"], c.stdin, { command: "pubkey", readPassphrase: (p) => c.readPassphrase(p) });
       const lines = loaded.flatMap((f) => f.publicKeys.map((k) => encodeAnyRecipient(k)));
       await writeTo(c.stdout, new TextEncoder().encode(lines.join("\n") + "\n"));
     });

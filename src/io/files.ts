@@ -54,35 +54,78 @@ export async function readAll(stream: Readable, limit = Number.MAX_SAFE_INTEGER,
 }
 
 /**
- * Read a key or recipients file as text: at most 16 MiB, UTF-8, no NUL bytes.
+ * Read a key or recipients file's bytes: at most 16 MiB.
  * @param file - a path, or "-" for stdin
+ * @throws CliError if it is missing, unreadable, a directory or too large
  */
-export async function readKeyFile(file: string, what: string, stdin: Readable): Promise<string> {
-  let bytes: Uint8Array;
-  if (file === "-") {
-    bytes = await readAll(stdin, MAX_KEY_FILE, `${what} on standard input`);
-  } else {
-    try {
-      const st = await fsp.stat(file);
-      if (st.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
-      if (st.size > MAX_KEY_FILE) throw new CliError(`${what} ${JSON.stringify(file)} is too large to be a key file`);
-      bytes = await fsp.readFile(file);
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      throw fsError(e, file, `read ${what}`);
-    }
+export async function readKeyFileBytes(file: string, what: string, stdin: Readable): Promise<Uint8Array> {
+  if (file === "-") return readAll(stdin, MAX_KEY_FILE, `${what} on standard input`);
+  try {
+    const st = await fsp.stat(file);
+    if (st.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+    if (st.size > MAX_KEY_FILE) throw new CliError(`${what} ${JSON.stringify(file)} is too large to be a key file`);
+    return await fsp.readFile(file);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw fsError(e, file, `read ${what}`);
   }
-  const name = file === "-" ? "standard input" : JSON.stringify(file);
+}
+
+/** Whether `bytes` start like an age file, binary or armored (leading whitespace allowed). */
+export function looksLikeAgeFile(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
-  if (head.startsWith("age-encryption.org/") || head.trimStart().startsWith("-----BEGIN AGE ENCRYPTED FILE-----")) {
+  return head.startsWith("age-encryption.org/") || head.trimStart().startsWith("-----BEGIN AGE ENCRYPTED FILE-----");
+}
+
+/**
+ * Whether `bytes` look like UTF-16 text: a byte-order mark (FF FE or FE FF), or ASCII with a
+ * NUL in every other byte (UTF-16 without a BOM), as PowerShell's `>` and Out-File write.
+ */
+export function looksLikeUtf16(bytes: Uint8Array): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  const n = Math.min(bytes.length, 512) & ~1;
+  if (n < 4) return false;
+  let le = 0;
+  let be = 0;
+  for (let i = 0; i < n; i += 2) {
+    const a = bytes[i] as number;
+    const b = bytes[i + 1] as number;
+    if (a !== 0 && b === 0) le++;
+    else if (a === 0 && b !== 0) be++;
+  }
+  return Math.max(le, be) >= 0.9 * (n / 2);
+}
+
+/**
+ * Turn a key or recipients file's bytes into text: UTF-8, no NUL bytes, not an age file.
+ * UTF-16 gets a message that says how to re-save the file.
+ * @param name - the file's name for messages (already quoted), or "standard input"
+ */
+export function keyFileText(bytes: Uint8Array, what: string, name: string): string {
+  if (looksLikeAgeFile(bytes)) {
     throw new CliError(`${what} ${name} is an encrypted age file, not a key file`, { hints: ["key files hold AGE-SECRET-KEY-1… (identities) or age1… (recipients) lines; make one with \"doormat keygen\""] });
+  }
+  if (looksLikeUtf16(bytes)) {
+    throw new CliError(`${what} ${name} is saved as UTF-16 text (as PowerShell's ">" and Out-File write it), not UTF-8`, {
+      hints: ["re-save it as UTF-8 or ASCII: in PowerShell, \"Get-Content OLD | Set-Content -Encoding ascii NEW\"; elsewhere, \"iconv -f UTF-16 -t UTF-8 OLD > NEW\""],
+    });
   }
   if (bytes.includes(0)) throw new CliError(`${what} ${name} is a binary file, not a text key file`);
   try {
+    // A UTF-8 byte-order mark (Notepad) is dropped by the decoder, as before.
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new CliError(`${what} ${name} is not valid UTF-8 text`);
   }
+}
+
+/**
+ * Read a key or recipients file as text: at most 16 MiB, UTF-8, no NUL bytes.
+ * @param file - a path, or "-" for stdin
+ */
+export async function readKeyFile(file: string, what: string, stdin: Readable): Promise<string> {
+  const bytes = await readKeyFileBytes(file, what, stdin);
+  return keyFileText(bytes, what, file === "-" ? "standard input" : JSON.stringify(file));
 }
 
 /**
@@ -125,9 +168,34 @@ export function openInput(file: string | undefined, stdin: Readable): AsyncItera
   })();
 }
 
-/** True if two paths name the same file (after making them absolute). */
-export function samePath(a: string, b: string, cwd: string): boolean {
-  return path.resolve(cwd, a) === path.resolve(cwd, b);
+/**
+ * A regular file's identity, "device:inode": the same for every spelling of its path (relative
+ * or absolute, through symlinks or symlinked directories, a hard link, /dev/stdout,
+ * /proc/self/fd/N). Inodes are read as bigints: they may exceed 2^53.
+ */
+export type FileId = string;
+
+function fileIdOfStats(st: fs.BigIntStats): FileId | null {
+  return st.isFile() ? `${st.dev}:${st.ino}` : null;
+}
+
+/**
+ * The identity of the regular file `file` opens (symlinks followed, as open() does), or null
+ * when it does not exist or is not a regular file (a terminal, pipe or device cannot be
+ * overwritten by renaming a file over it).
+ */
+export async function regularFileId(file: string): Promise<FileId | null> {
+  const st = await fsp.stat(file, { bigint: true }).catch(() => null);
+  return st === null ? null : fileIdOfStats(st);
+}
+
+/** The identity of the regular file open on descriptor `fd` (standard input or output), or null. */
+export function regularFileIdOfFd(fd: number): FileId | null {
+  try {
+    return fileIdOfStats(fs.fstatSync(fd, { bigint: true }));
+  } catch {
+    return null;
+  }
 }
 
 /**

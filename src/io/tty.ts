@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as tty from "node:tty";
-import { CliError, EXIT } from "../errors.js";
+import { CliError, EXIT, NoTerminalError } from "../errors.js";
 
 function openTerminal(): { input: tty.ReadStream; output: tty.WriteStream; close: () => void } {
   let rfd: number;
@@ -15,9 +15,7 @@ function openTerminal(): { input: tty.ReadStream; output: tty.WriteStream; close
     rfd = fs.openSync("/dev/tty", "r");
     wfd = fs.openSync("/dev/tty", "w");
   } catch {
-    throw new CliError("no terminal is available to read from", {
-      hints: ["run doormat from an interactive terminal, or use keys (-r/-i) instead of a passphrase in scripts"],
-    });
+    throw new NoTerminalError();
   }
   const input = new tty.ReadStream(rfd);
   const output = new tty.WriteStream(wfd);
