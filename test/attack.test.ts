@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { doormat, type RunResult } from "./cli-harness.js";
+import { spawnSync } from "node:child_process";
+import { BIN, doormat, type RunResult } from "./cli-harness.js";
 
 const dir = fs.mkdtempSync(path.join(tmpdir(), "doormat-attack-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -55,6 +56,20 @@ describe("inspect -o never replaces a file it inspects", () => {
     expect((await inDir(["inspect", "--format", "sarif", "-o", "report.sarif", "tree"])).code).toBe(0);
     expect((await inDir(["inspect", "--format", "sarif", "-o", "report.sarif", "--force", "tree"])).code).toBe(0);
     expect(JSON.parse(fs.readFileSync(at("report.sarif"), "utf8")).version).toBe("2.1.0");
+  });
+
+  it("standard output appended to a file found under a directory argument", () => {
+    fs.mkdirSync(at("out-tree"));
+    fs.writeFileSync(at("out-tree/x.age"), ciphertext);
+    const fd = fs.openSync(at("out-tree/x.age"), "a");
+    try {
+      const r = spawnSync(process.execPath, [BIN, "inspect", "out-tree"], { cwd: dir, stdio: ["ignore", fd, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+      expect(r.status).toBe(1);
+      expect(r.stderr.toString()).toMatch(/^doormat: error: standard output is the same file as the input "out-tree\/x\.age"\n/);
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect(fs.readFileSync(at("out-tree/x.age")).equals(ciphertext)).toBe(true);
   });
 });
 

@@ -99,7 +99,7 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
       }
       if (opts.force && opts.output === undefined) throw new CliError("--force only applies with -o/--output");
       const format: InspectFormat = opts.json ? "json" : opts.format ?? "text";
-      const [{ Inspector }, { openInput }, { describeAgeError }, { expandInputs, inputAt }] = await Promise.all([
+      const [{ Inspector }, { openInput }, { describeAgeError }, { expandInputs }] = await Promise.all([
         import("../crypto/inspect.js"), import("../io/files.js"), import("../ui/age-errors.js"), import("../io/walk.js"),
       ]);
       const args = paths.length === 0 ? ["-"] : paths;
@@ -119,15 +119,8 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
         }
       };
 
-      // The report must never replace a file it reports on, not even with --force.
-      if (opts.output !== undefined && opts.output !== "-") {
-        const input = await inputAt(expanded.entries, opts.output);
-        if (input !== null) {
-          throw new CliError(`output ${JSON.stringify(opts.output)} is the same file as the input ${JSON.stringify(input)}`, {
-            hints: ["doormat never writes over a file it reads, even with --force; write the report to a new file"],
-          });
-        }
-      }
+      // ...nor in a file found under a directory argument, whatever its spelling (hard links too).
+      await checkPaths(c, expanded.entries.filter((e) => e.error === undefined && e.path !== "-").map((e) => ({ path: e.path, what: "input" })), opts.output);
       const out = await openOutput(c, opts.output, opts.force === true);
       try {
         if (single) {

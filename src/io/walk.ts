@@ -103,20 +103,3 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
   }
   return { entries, sawDirectory, emptyDirectories };
 }
-
-/**
- * The first input that is the same file as `output` (same device and inode, so symlinks, hard
- * links and other spellings count), or null. An output that does not exist yet, or is not a
- * regular file (a device, a FIFO), is no input's.
- * @param entries - inputs from {@link expandInputs}; "-" and entries with an error are skipped
- */
-export async function inputAt(entries: readonly InputEntry[], output: string): Promise<string | null> {
-  const out = await fsp.stat(output).catch(() => null);
-  if (!out?.isFile()) return null;
-  for (const e of entries) {
-    if (e.error !== undefined || e.path === "-") continue;
-    const st = await fsp.stat(e.path).catch(() => null);
-    if (st !== null && st.dev === out.dev && st.ino === out.ino) return e.path;
-  }
-  return null;
-}
