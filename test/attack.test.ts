@@ -18,6 +18,7 @@ let ciphertext: Buffer;
 beforeAll(async () => {
   expect((await inDir(["keygen", "-o", "a.key"])).code).toBe(0);
   const pub = (await inDir(["pubkey", "a.key"])).stdout.toString().trim();
+  fs.writeFileSync(at("a.pub"), `${pub}\n`);
   const r = await inDir(["encrypt", "-r", pub], { stdin: "secret payload\n" });
   expect(r.code).toBe(0);
   ciphertext = r.stdout;
@@ -95,5 +96,44 @@ describe("a key with a space in it: the message says so", () => {
     const r = await inDir(["decrypt", "-i", "commented.key"], { stdin: ciphertext });
     oneError(r, /malformed identity at line 1: identity has a space or tab in it/);
     expect(r.stderr).not.toContain(secret.slice(20, 50));
+  });
+});
+
+describe("-o /dev/stdout is standard output, wherever the shell pointed it", () => {
+  // Defect: with standard output redirected to a file, "-o /dev/stdout" was refused as "output
+  // file already exists" (stock age writes there), and with --force the file was replaced:
+  // `decrypt -o /dev/stdout --force f.age >> log.txt` lost everything log.txt held.
+  const runTo = (file: string, args: string[]): ReturnType<typeof spawnSync> => {
+    const fd = fs.openSync(at(file), "a");
+    try {
+      return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", fd, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+
+  it("decrypt appends to the redirected file, with or without --force", () => {
+    fs.writeFileSync(at("ct.age"), ciphertext);
+    fs.writeFileSync(at("log.txt"), "kept\n");
+    for (const name of ["/dev/stdout", "/proc/self/fd/1"]) {
+      const r = runTo("log.txt", ["decrypt", "-i", "a.key", "-o", name, "ct.age"]);
+      expect(r.stderr.toString()).toBe("");
+      expect(r.status).toBe(0);
+    }
+    expect(runTo("log.txt", ["decrypt", "-i", "a.key", "-o", "/dev/stdout", "--force", "ct.age"]).status).toBe(0);
+    expect(fs.readFileSync(at("log.txt"), "utf8")).toBe("kept\n" + "secret payload\n".repeat(3));
+  });
+
+  it("encrypt writes there too, and an input is still never written over", () => {
+    fs.writeFileSync(at("plain.txt"), "more\n");
+    fs.writeFileSync(at("new.age"), "");
+    const r = runTo("new.age", ["encrypt", "-R", "a.pub", "-o", "/dev/stdout", "plain.txt"]);
+    expect(r.stderr.toString()).toBe("");
+    expect(r.status).toBe(0);
+    expect(spawnSync(process.execPath, [BIN, "decrypt", "-i", "a.key", "new.age"], { cwd: dir }).stdout.toString()).toBe("more\n");
+    const same = runTo("ct.age", ["decrypt", "-i", "a.key", "-o", "/dev/stdout", "--force", "ct.age"]);
+    expect(same.status).toBe(1);
+    expect(same.stderr.toString()).toMatch(/same file as the input "ct\.age"/);
+    expect(fs.readFileSync(at("ct.age")).equals(ciphertext)).toBe(true);
   });
 });

@@ -54,9 +54,16 @@ export async function checkPaths(c: Context, reads: readonly ReadFile[], output:
   }
 }
 
+/**
+ * Names of standard output itself. `-o /dev/stdout` with standard output redirected to a file
+ * must write where the shell pointed it (appending for `>>`), as `-o -` does: not be refused as
+ * an existing file, nor (with --force) replace that file and what it held.
+ */
+const STDOUT_NAMES: ReadonlySet<string> = new Set(["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]);
+
 /** Open the output: `-o FILE` atomically, otherwise standard output. */
 export async function openOutput(c: Context, output: string | undefined, force: boolean): Promise<Output> {
-  if (output === undefined || output === "-") return stdoutOutput(c.stdout);
+  if (output === undefined || output === "-" || STDOUT_NAMES.has(output)) return stdoutOutput(c.stdout);
   return fileOutput(output, force, c.umask);
 }
 
