@@ -77,7 +77,7 @@ describe("inspect -o never replaces a file it inspects", () => {
 describe("a key with a space in it: the message says so", () => {
   // Defect: a trailing "# comment", two keys on one line or a stray space inside -r's value
   // gave "not valid Bech32 (bad character or checksum)" or "mixes upper and lower case".
-  const spaceMessage = /has a space or tab in it: write one key per line, and put "#" comments on lines of their own/;
+  const spaceMessage = /has a space or tab in it: a key is one word; write one key per line, and put "#" comments on lines of their own/;
 
   it("recipients files: an inline comment, two keys on a line", async () => {
     const pub = (await inDir(["pubkey", "a.key"])).stdout.toString().trim();
@@ -88,6 +88,8 @@ describe("a key with a space in it: the message says so", () => {
       expect(r.stderr).toMatch(spaceMessage);
     }
     oneError(await inDir(["encrypt", "-r", `${pub} `], { stdin: "x" }), spaceMessage);
+    oneError(await inDir(["encrypt", "-r", `${pub}\r`], { stdin: "x" }), /recipient has a carriage return \(CR, as Windows line endings leave\) in it/);
+    oneError(await inDir(["encrypt", "-r", `${pub}\u00a0`], { stdin: "x" }), /recipient has an invisible space \(U\+00A0\) in it/);
   });
 
   it("identity files: an inline comment after the key, which is never echoed", async () => {
