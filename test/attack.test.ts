@@ -139,3 +139,18 @@ describe("-o /dev/stdout is standard output, wherever the shell pointed it", () 
     expect(fs.readFileSync(at("ct.age")).equals(ciphertext)).toBe(true);
   });
 });
+
+describe("stanza errors name the stanza", () => {
+  // Defect: a lawful-access stanza whose ephemeral share is a low-order point (all zeros) was
+  // reported as "invalid X25519 stanza".
+  it("a low-order share in a lawful-access stanza", async () => {
+    expect((await inDir(["keygen", "--authority", "gov", "-o", "gov.key"])).code).toBe(0);
+    const gov = (await inDir(["pubkey", "gov.key"])).stdout.toString().trim();
+    const pub = fs.readFileSync(at("a.pub"), "utf8").trim();
+    const escrowed = (await inDir(["encrypt", "-r", pub, "--escrow", gov], { stdin: "x" })).stdout.toString("latin1");
+    const zeroShare = escrowed.replace(/^(-> doormat\.example\/lawful-access \S+) \S+$/m, `$1 ${"A".repeat(43)}`);
+    expect(zeroShare).not.toBe(escrowed);
+    const r = await inDir(["decrypt", "-i", "gov.key"], { stdin: Buffer.from(zeroShare, "latin1") });
+    oneError(r, /invalid lawful-access stanza: low-order ephemeral share/);
+  });
+});
