@@ -154,3 +154,28 @@ describe("stanza errors name the stanza", () => {
     oneError(r, /invalid lawful-access stanza: low-order ephemeral share/);
   });
 });
+
+describe("inspect shows hostile file names escaped", () => {
+  // Defect: a file named "\x1b[2J….age" (or with a newline) in a scanned directory was printed
+  // raw by the text report: the name could clear or retitle the terminal and forge lines.
+  it("control characters in names found in a directory, in the text report", async () => {
+    fs.mkdirSync(at("names"));
+    fs.writeFileSync(at("names/\x1b[2Jclear.age"), ciphertext);
+    fs.writeFileSync(at("names/two\nlines\x9b.age"), "junk");
+    // (GitHub, SARIF and JSON carry the real path, escaped as their formats require.)
+    for (const format of ["text"]) {
+      const r = await inDir(["inspect", "--format", format, "names"]);
+      expect(r.code).toBe(1); // the junk file is unreadable
+      const out = r.stdout.toString();
+      expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/); // no control character but LF
+      expect(out.split("\n").filter((l) => l.includes("lines")).length).toBe(1); // no forged line
+      if (format === "text") {
+        expect(out).toContain('"names/\\u001b[2Jclear.age"');
+        expect(out).toContain('"names/two\\nlines\\u009b.age"');
+      }
+    }
+    const one = await inDir(["inspect", "names/\x1b[2Jclear.age"]);
+    expect(one.code).toBe(0);
+    expect(one.stdout.toString()).toMatch(/^"names\/\\u001b\[2Jclear\.age": age-encryption\.org\/v1/);
+  });
+});
