@@ -179,3 +179,15 @@ describe("inspect shows hostile file names escaped", () => {
     expect(one.stdout.toString()).toMatch(/^"names\/\\u001b\[2Jclear\.age": age-encryption\.org\/v1/);
   });
 });
+
+describe("/dev/stdin counts as standard input", () => {
+  // Defect: `encrypt -R /dev/stdin -o x.age < keys.txt` (no input file) read the keys from
+  // standard input, then encrypted the empty rest of it, and exited 0 (stock age does too).
+  it("a key file named /dev/stdin and data on standard input are refused", async () => {
+    for (const name of ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]) {
+      oneError(await inDir(["encrypt", "-R", name, "-o", "never.age"], { stdin: "x" }), /^doormat: error: standard input is used for multiple purposes$/);
+      oneError(await inDir(["decrypt", "-i", name], { stdin: ciphertext }), /^doormat: error: standard input is used for multiple purposes$/);
+    }
+    expect(fs.existsSync(at("never.age"))).toBe(false);
+  });
+});

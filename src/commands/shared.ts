@@ -21,6 +21,11 @@ export interface ReadFile {
 }
 
 const isStdin = (p: string | undefined): boolean => p === undefined || p === "-";
+/**
+ * Whether reading `p` consumes standard input: "-" (or no path), or a name of descriptor 0.
+ * `encrypt -R /dev/stdin < keys.txt` would otherwise read the keys, then encrypt an empty input.
+ */
+const readsStdin = (p: string | undefined): boolean => isStdin(p) || p === "/dev/stdin" || p === "/dev/fd/0" || p === "/proc/self/fd/0";
 
 /**
  * Check what a command reads against its output and the single use of standard input.
@@ -33,7 +38,7 @@ const isStdin = (p: string | undefined): boolean => p === undefined || p === "-"
  * @throws CliError naming both files
  */
 export async function checkPaths(c: Context, reads: readonly ReadFile[], output: string | undefined): Promise<void> {
-  if (reads.filter((r) => isStdin(r.path)).length > 1) {
+  if (reads.filter((r) => readsStdin(r.path)).length > 1) {
     throw new CliError("standard input is used for multiple purposes", { hints: ["give the input as a file, or read the key file from a path instead of \"-\""] });
   }
   const toStdout = isStdin(output);
