@@ -119,6 +119,8 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
         }
       };
 
+      // ...nor in a file found under a directory argument, whatever its spelling (hard links too).
+      await checkPaths(c, expanded.entries.filter((e) => e.error === undefined && e.path !== "-").map((e) => ({ path: e.path, what: "input" })), opts.output);
       const out = await openOutput(c, opts.output, opts.force === true);
       try {
         if (single) {

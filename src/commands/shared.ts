@@ -21,6 +21,11 @@ export interface ReadFile {
 }
 
 const isStdin = (p: string | undefined): boolean => p === undefined || p === "-";
+/**
+ * Whether reading `p` consumes standard input: "-" (or no path), or a name of descriptor 0.
+ * `encrypt -R /dev/stdin < keys.txt` would otherwise read the keys, then encrypt an empty input.
+ */
+const readsStdin = (p: string | undefined): boolean => isStdin(p) || p === "/dev/stdin" || p === "/dev/fd/0" || p === "/proc/self/fd/0";
 
 /**
  * Check what a command reads against its output and the single use of standard input.
@@ -33,7 +38,7 @@ const isStdin = (p: string | undefined): boolean => p === undefined || p === "-"
  * @throws CliError naming both files
  */
 export async function checkPaths(c: Context, reads: readonly ReadFile[], output: string | undefined): Promise<void> {
-  if (reads.filter((r) => isStdin(r.path)).length > 1) {
+  if (reads.filter((r) => readsStdin(r.path)).length > 1) {
     throw new CliError("standard input is used for multiple purposes", { hints: ["give the input as a file, or read the key file from a path instead of \"-\""] });
   }
   const toStdout = isStdin(output);
@@ -54,9 +59,16 @@ export async function checkPaths(c: Context, reads: readonly ReadFile[], output:
   }
 }
 
+/**
+ * Names of standard output itself. `-o /dev/stdout` with standard output redirected to a file
+ * must write where the shell pointed it (appending for `>>`), as `-o -` does: not be refused as
+ * an existing file, nor (with --force) replace that file and what it held.
+ */
+const STDOUT_NAMES: ReadonlySet<string> = new Set(["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]);
+
 /** Open the output: `-o FILE` atomically, otherwise standard output. */
 export async function openOutput(c: Context, output: string | undefined, force: boolean): Promise<Output> {
-  if (output === undefined || output === "-") return stdoutOutput(c.stdout);
+  if (output === undefined || output === "-" || STDOUT_NAMES.has(output)) return stdoutOutput(c.stdout);
   return fileOutput(output, force, c.umask);
 }
 

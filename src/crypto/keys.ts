@@ -27,6 +27,15 @@ export class KeyFormatError extends Error {
 }
 
 function decodeBech32(s: string, hrp: string, length: number, what: string): Uint8Array {
+  // A comment after the key, two keys on a line, a stray space or CR: say so, not "bad checksum".
+  const space = /\s/.exec(s)?.[0];
+  if (space !== undefined) {
+    const kind = space === " " || space === "\t" ? "a space or tab"
+      : space === "\r" ? "a carriage return (CR, as Windows line endings leave)"
+      : space === "\n" ? "a line break"
+      : `an invisible space (U+${space.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")})`;
+    throw new KeyFormatError(`${what} has ${kind} in it: a key is one word; write one key per line, and put "#" comments on lines of their own`);
+  }
   if (s !== s.toLowerCase() && s !== s.toUpperCase()) throw new KeyFormatError(`${what} mixes upper and lower case`);
   let decoded: { prefix: string; words: number[] };
   try {

@@ -50,6 +50,16 @@ function displayName(file: string): string {
   return file === "-" ? "standard input" : file;
 }
 
+/**
+ * A path as shown on a terminal: quoted and escaped (as in error messages) if it holds control
+ * characters, so that a hostile file name in a scanned directory cannot drive the terminal
+ * (ESC sequences, 8-bit CSI) or forge report lines (a newline); other names as they are.
+ */
+export function terminalName(file: string): string {
+  if (file === "-") return "standard input";
+  return /[\u0000-\u001f\u007f-\u009f]/.test(file) ? JSON.stringify(file).replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`) : file;
+}
+
 /** The closing line: `N files: N escrowed, N unreadable, N damaged, N clean`. */
 export function summaryLine(t: InspectTotals): string {
   const parts = [`${t.escrowed} escrowed`, `${t.unreadable} unreadable`];
@@ -79,7 +89,7 @@ export function renderInspectList(entries: readonly InspectEntry[], c: ChalkInst
   const lines = entries.map((e) => {
     const s = entryStatus(e);
     const word = s === "escrowed" ? c.red.bold("ESCROWED  ") : s === "unreadable" ? c.yellow("unreadable") : s === "damaged" ? c.yellow("damaged   ") : c.green("ok        ");
-    return `${word} ${displayName(e.file)}: ${detail(e)}`;
+    return `${word} ${terminalName(e.file)}: ${detail(e)}`;
   });
   lines.push(summaryLine(totals(entries)));
   return lines.join("\n") + "\n";

@@ -5,6 +5,7 @@
  */
 import type { ChalkInstance } from "chalk";
 import type { InspectReport } from "../crypto/inspect.js";
+import { terminalName } from "./inspect-list.js";
 
 function short(arg: string): string {
   return arg.length > 20 ? `${arg.slice(0, 14)}…` : arg;
@@ -13,7 +14,7 @@ function short(arg: string): string {
 /** Render an inspect report as text lines (≤ 80 columns). */
 export function renderInspect(r: InspectReport, file: string | undefined, c: ChalkInstance): string {
   const lines: string[] = [];
-  lines.push(`${c.bold(file === undefined || file === "-" ? "standard input" : file)}: ${r.version}${r.armored ? ", ASCII-armored" : ""}`);
+  lines.push(`${c.bold(file === undefined ? "standard input" : terminalName(file))}: ${r.version}${r.armored ? ", ASCII-armored" : ""}`);
   lines.push(`  header ${r.headerSize} bytes, payload ${r.payloadSize} bytes` + (r.plaintextSize === null ? " (not a valid payload size)" : ` (${r.plaintextSize} bytes of plaintext)`));
   lines.push(`  ${r.stanzas.length} recipient stanza${r.stanzas.length === 1 ? "" : "s"}:`);
   r.stanzas.forEach((s, i) => {

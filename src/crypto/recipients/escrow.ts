@@ -72,7 +72,7 @@ export class AuthorityIdentity implements Identity {
       // ignores this type altogether, others' stanzas never make the file fail.
       if (stanza.type !== ESCROW_TYPE || stanza.args[0] !== this.authorityId) continue;
       const { share, body } = decodeShareStanza(stanza, "lawful-access", 2, 1);
-      const fileKey = x25519Unwrap(this.#x25519.ecdh, this.#x25519.publicKey, share, body, ESCROW_INFO);
+      const fileKey = x25519Unwrap(this.#x25519.ecdh, this.#x25519.publicKey, share, body, ESCROW_INFO, "lawful-access");
       if (fileKey !== null) return fileKey;
     }
     return this.#x25519.unwrapFileKey(stanzas);

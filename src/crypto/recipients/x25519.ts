@@ -31,14 +31,15 @@ export function x25519Wrap(fileKey: Uint8Array, theirPublic: Uint8Array, info: U
 /**
  * Unwrap what {@link x25519Wrap} made, with our secret key.
  * @returns the file key, or `null` if the body does not authenticate (not for us)
+ * @param what - the stanza's name for errors (default "X25519")
  * @throws HeaderError if the share is a low-order point
  */
-export function x25519Unwrap(secretKey: Uint8Array | ((point: Uint8Array) => Uint8Array), publicKey: Uint8Array, share: Uint8Array, body: Uint8Array, info: Uint8Array): Uint8Array | null {
+export function x25519Unwrap(secretKey: Uint8Array | ((point: Uint8Array) => Uint8Array), publicKey: Uint8Array, share: Uint8Array, body: Uint8Array, info: Uint8Array, what = X25519_TYPE): Uint8Array | null {
   let shared: Uint8Array;
   try {
     shared = typeof secretKey === "function" ? secretKey(share) : primitives.x25519(secretKey, share);
   } catch (e) {
-    if (e instanceof LowOrderPointError) throw new HeaderError("invalid X25519 stanza: low-order ephemeral share");
+    if (e instanceof LowOrderPointError) throw new HeaderError(`invalid ${what} stanza: low-order ephemeral share`);
     throw e;
   }
   const wrapKey = primitives.hkdf(shared, concat(share, publicKey), info, 32);
