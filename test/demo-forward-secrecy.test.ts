@@ -7,17 +7,9 @@ import { describe, expect, it } from "vitest";
 import type { DemoEvent } from "../src/demo/events.js";
 import { renderTimeline, type TimelineEvent } from "../src/ui/timeline.js";
 import { doormat } from "./cli-harness.js";
+import { demoEvents, summaryOf } from "./demo-harness.js";
 
-type Summary = Extract<DemoEvent, { type: "summary" }>;
-
-async function runDemo(args: string[]): Promise<DemoEvent[]> {
-  const r = await doormat(["demo", "forward-secrecy", "--json", ...args]);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return r.stdout.toString("utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as DemoEvent);
-}
-
-const summaryOf = (events: DemoEvent[]): Summary => events.find((e): e is Summary => e.type === "summary") as Summary;
+const runDemo = (args: string[]): Promise<DemoEvent[]> => demoEvents("forward-secrecy", args);
 const timelineOf = (events: DemoEvent[]): TimelineEvent => events.find((e): e is TimelineEvent => e.type === "timeline") as TimelineEvent;
 const row = (tl: TimelineEvent, id: string): readonly boolean[] => (tl.rows.find((r) => r.id === id) as { readonly exposed: readonly boolean[] }).exposed;
 const ones = (xs: readonly boolean[]): number => xs.filter(Boolean).length;

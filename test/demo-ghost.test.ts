@@ -8,17 +8,9 @@ import type { DemoEvent } from "../src/demo/events.js";
 import { FACTS } from "../src/demo/facts.js";
 import { findScenario } from "../src/demo/registry.js";
 import { doormat } from "./cli-harness.js";
+import { demoEvents, summaryOf } from "./demo-harness.js";
 
-type Summary = Extract<DemoEvent, { type: "summary" }>;
-
-async function runGhost(args: string[]): Promise<DemoEvent[]> {
-  const r = await doormat(["demo", "ghost", "--json", ...args]);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return r.stdout.toString("utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as DemoEvent);
-}
-
-const summaryOf = (events: DemoEvent[]): Summary => events.find((e): e is Summary => e.type === "summary") as Summary;
+const runGhost = (args: string[]): Promise<DemoEvent[]> => demoEvents("ghost", args);
 const ofType = <T extends DemoEvent["type"]>(events: DemoEvent[], type: T) => events.filter((e): e is Extract<DemoEvent, { type: T }> => e.type === type);
 
 /** The demo's JSON contract (registry.ts, docs/PROTOCOLS.md), plus the run's own timing. */

@@ -8,17 +8,9 @@ import { describe, expect, it } from "vitest";
 import type { DemoEvent } from "../src/demo/events.js";
 import { FACTS } from "../src/demo/facts.js";
 import { doormat } from "./cli-harness.js";
+import { demoEvents, summaryOf } from "./demo-harness.js";
 
-type Summary = Extract<DemoEvent, { type: "summary" }>;
-
-async function runDemo(args: string[]): Promise<DemoEvent[]> {
-  const r = await doormat(["demo", "kleptography", "--json", ...args]);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return r.stdout.toString("utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as DemoEvent);
-}
-
-const summaryOf = (events: DemoEvent[]): Summary => events.find((e): e is Summary => e.type === "summary") as Summary;
+const runDemo = (args: string[]): Promise<DemoEvent[]> => demoEvents("kleptography", args);
 
 /** The metrics the issue names for the final summary, in its words. */
 const CONTRACT = [

@@ -9,17 +9,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DemoEvent } from "../src/demo/events.js";
 import { doormat } from "./cli-harness.js";
+import { demoEvents, summaryOf } from "./demo-harness.js";
 
-type Summary = Extract<DemoEvent, { type: "summary" }>;
-
-async function runDemo(args: string[]): Promise<DemoEvent[]> {
-  const r = await doormat(["demo", "leak", "--json", ...args]);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return r.stdout.toString("utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as DemoEvent);
-}
-
-const summaryOf = (events: DemoEvent[]): Summary => events.find((e): e is Summary => e.type === "summary") as Summary;
+const runDemo = (args: string[]): Promise<DemoEvent[]> => demoEvents("leak", args);
 /** Events without measured times, which differ from run to run. */
 const timeless = (events: DemoEvent[]): unknown[] =>
   events.map((e) => {
