@@ -199,7 +199,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       { id: "escrow_leak", label: "escrow, key leaked", exposed: leakRow },
     ],
   };
-  yield { type: "narration", text: `${count(ratchetRow) === 0 ? "Here the ratchet gave away nothing: no recorded message used a key still on the phone." : "The ratchet gives away only a short window after the event:"} The phone held the current chain keys and ratchet key, so an attacker follows the conversation until a ratchet key made after the seizure takes over. Messages already on ${alice.first}'s phone are readable in every scheme unless disappearing messages are on; the comparison here is about what the recorded ciphertexts give away.` };
+  yield { type: "narration", text: `${count(ratchetRow) === 0 ? "Here the ratchet gave away nothing: no recorded message used a key still on the phone. The phone" : "The ratchet gives away only a short window after the event: the phone"} held the current chain keys and ratchet key, so an attacker follows the conversation until a ratchet key made after the seizure takes over. Messages already on ${alice.first}'s phone are readable in every scheme unless disappearing messages are on; the comparison here is about what the recorded ciphertexts give away.` };
   yield { type: "step", text: `${plural(n * (k + 2), "recorded message")} attacked in ${attackSeconds.toFixed(2)} s` };
   yield { type: "pause" };
 
