@@ -219,6 +219,8 @@ describe("damaged armor names the line and what is wrong with it", () => {
     ["BEGIN line with trailing spaces", () => edit(1, (l) => l + " "), /line 1: the BEGIN line has trailing whitespace/],
     ["BEGIN line with 4 leading dashes", () => edit(1, (l) => l.slice(1)), /line 1: the BEGIN line has 4 dashes before and 5 after/],
     ["BEGIN line of another label", () => edit(1, () => "-----BEGIN PGP MESSAGE-----"), /line 1: expected the BEGIN line/],
+    ["a CR among the BEGIN line's dashes", () => edit(1, (l) => "-\r" + l.slice(2)), /line 1: expected the BEGIN line/],
+    ["a CR among the END line's dashes", () => edit(endNo, (l) => l.slice(0, -2) + "\r-"), new RegExp(`line ${endNo}: expected the END line`)],
     ["a short line in the middle", () => edit(2, (l) => l.slice(0, 50)), /line 2 is 50 columns, but every line before the last must be 64: a line was cut/],
     ["two lines joined", () => rebuild([lines[0] as string, (lines[1] as string) + (lines[2] as string), ...lines.slice(3)]), /line 2 is longer than 64 columns/],
     ["trailing space on a middle line", () => edit(3, (l) => l + " "), /line 3 is 65 columns.*trailing whitespace/],

@@ -67,7 +67,8 @@ function markerProblem(line: string, marker: string): string {
   }
   if (/^[ \t]/.test(line)) return `the ${word} line starts with whitespace`;
   const core = marker.replace(/^-+|-+$/g, "");
-  const m = /^(-*)(.*?)(-*)$/.exec(line) as RegExpExecArray;
+  // [\s\S], not ".": a bit flip can put a CR inside the line, and "." does not match it.
+  const m = /^(-*)([\s\S]*?)(-*)$/.exec(line) as RegExpExecArray;
   if (m[2] === core) {
     const lead = (m[1] as string).length;
     const tail = (m[3] as string).length;
