@@ -5,8 +5,8 @@
  * project. A second search (2026-12-01: the file name, "[P-256, SHA-256]", "Dual_EC_DRBG" and the
  * DRBGVS folder names in an index of public repositories and web pages) found copies of the
  * current archive only, whose Readme lists Hash, HMAC and CTR DRBG files (SP 800-90A Rev. 1
- * dropped Dual EC), and OpenSSL FIPS 2.0 self-test data that uses additional input, which this
- * generator does not model. The vectors below are the P-256/SHA-256 known answers in BouncyCastle's test suite,
+ * dropped Dual EC), and OpenSSL FIPS 2.0's self-test, whose Dual EC entries use a
+ * personalization string and additional input, which this generator does not model. The vectors below are the P-256/SHA-256 known answers in BouncyCastle's test suite,
  * bcgit/bc-java `core/src/test/java/org/bouncycastle/crypto/prng/test/DualECDRBGTest.java`
  * (commit c1d8798e): an independent implementation that follows the same SP 800-90A algorithm
  * (Hash_df instantiate, s = x(s·P), r = x(s·Q), rightmost 240 bits, final update per call).
