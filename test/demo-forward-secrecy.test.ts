@@ -65,6 +65,9 @@ function checkInvariants(events: DemoEvent[], n: number, t: number, k: number, d
   expect(m).toMatchObject({ escrow_leak_exposed: n * k, escrow_leak_conversations: k, seizure_conversations: 1 });
   expect(ones(row(tl, "escrow_leak"))).toBe(n);
   expect(m["compute_seconds"]).toBeGreaterThan(0);
+  // The two measured phases, not the wall clock from the first: scene 3 ends in a pause, which
+  // under --step or --pace waits for the presenter.
+  expect(m["compute_seconds"]).toBeCloseTo((m["simulate_seconds"] as number) + (m["attack_seconds"] as number), 9);
 }
 
 describe("demo forward-secrecy --json", () => {

@@ -91,6 +91,8 @@ describe("the show at any width", () => {
   it("shows elapsed time, and an estimate from the first second", () => {
     expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 0.5 })).toMatch(/ 10% 100\/1,000 0:01$/);
     expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 1, left: 9 })).toMatch(/0:01 ETA 0:09$/);
+    // With a rate (Dual EC candidates per second in demo kleptography), next to the ETA it comes from.
+    expect(progressLine("searching with the vendor's d", 4096, 65_536, 80, { elapsed: 2, left: 30, rate: 2048 })).toMatch(/0:02 2,048\/s ETA 0:30$/);
     // Narrow: the bar shrinks, then counts go, never past the width.
     for (const w of [40, 45, 50, 60]) expect(progressLine("decrypting the whole archive", 123_456, 200_000, w, { elapsed: 75, left: 50 }).length).toBeLessThan(w);
   });

@@ -155,11 +155,13 @@ function simulateStatic(job: FsSimulateJob): { files: Uint8Array[]; seizedKey: U
   const random = randomFor(job, "static");
   const alice = generateAgeKeyPair(random);
   const bob = generateAgeKeyPair(random);
+  // Each phone imports its own secret key once (an import costs a scalar multiplication).
+  const identities = { alice: new X25519Identity(alice.secretKey), bob: new X25519Identity(bob.secretKey) };
   const files = job.fromFirst.map((first, i) => {
-    const [from, to] = first ? [alice, bob] : [bob, alice];
+    const [from, to, toIdentity] = first ? [alice, bob, identities.bob] : [bob, alice, identities.alice];
     // To the recipient, and a copy to the sender's own key for her history.
     const file = encrypt(utf8(job.plaintexts[i] as string), [new X25519Recipient(to.publicKey), new X25519Recipient(from.publicKey)], { random });
-    check(decrypt(file, [new X25519Identity(to.secretKey)]), job.plaintexts[i] as string, i + 1);
+    check(decrypt(file, [toIdentity]), job.plaintexts[i] as string, i + 1);
     return file;
   });
   return { files, seizedKey: alice.secretKey };
@@ -190,6 +192,7 @@ function attackWithState(seized: SessionState, t: RatchetTranscript): (string | 
 /** Attacks one conversation's transcripts with only the stolen material. */
 export function attackConversation(job: FsAttackJob): FsAttackResult {
   const escrow = new EscrowAttacker(job.escrowSecret, job.escrowPublic);
+  const seizedIdentity = job.static ? new X25519Identity(job.static.seizedKey) : undefined; // imported once, as the thief would
   const t = job.escrowed;
   const escrowLeak = t.messages.map((m) => asText(escrow.tryOpen(m, m.fromFirst ? t.firstIdentity : t.secondIdentity, m.fromFirst ? t.secondIdentity : t.firstIdentity)));
   const result: FsAttackResult = {
@@ -201,7 +204,7 @@ export function attackConversation(job: FsAttackJob): FsAttackResult {
       ? {
           static: job.static.files.map((f) => {
             try {
-              return fromUtf8(decrypt(f, [new X25519Identity((job.static as { seizedKey: Uint8Array }).seizedKey)]));
+              return fromUtf8(decrypt(f, [seizedIdentity as X25519Identity]));
             } catch (e) {
               if (e instanceof NoMatchError) return null;
               throw e;

@@ -65,10 +65,12 @@ function clock(seconds: number): string {
  *
  * @param timing - elapsed seconds and the estimate of those left (absent: not shown)
  */
-export function progressLine(task: string, done: number, total: number, width: number, timing?: { elapsed: number; left?: number }): string {
+export function progressLine(task: string, done: number, total: number, width: number, timing?: { elapsed: number; left?: number; rate?: number }): string {
   const pct = `${String(Math.floor((100 * done) / total)).padStart(3)}%`;
   const counts = `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`;
-  const time = timing === undefined ? "" : timing.left === undefined ? clock(timing.elapsed) : `${clock(timing.elapsed)} ETA ${clock(timing.left)}`;
+  // The rate (items per second, e.g. Dual EC candidates) goes with the ETA, from the same estimate.
+  const rate = timing?.rate === undefined ? "" : ` ${Math.round(timing.rate).toLocaleString("en-US")}/s`;
+  const time = timing === undefined ? "" : timing.left === undefined ? clock(timing.elapsed) : `${clock(timing.elapsed)}${rate} ETA ${clock(timing.left)}`;
   const room = width - 1;
   const fit = (name: string, tail: string[]): string | null => {
     const fixed = `  ${name} [] ${[pct, ...tail].join(" ")}`.length;
@@ -204,7 +206,7 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: T
       const timing = out.now && !replaying ? (() => {
         const elapsed = ((out.now?.() ?? 0) - t.start) / 1000;
         // An estimate from the first second on, once anything is done.
-        return { elapsed, ...(elapsed >= 1 && e.done > 0 && !finished ? { left: (elapsed * (e.total - e.done)) / e.done } : {}) };
+        return { elapsed, ...(elapsed >= 1 && e.done > 0 && !finished ? { left: (elapsed * (e.total - e.done)) / e.done, rate: e.done / elapsed } : {}) };
       })() : undefined;
       await drawBar(progressLine(e.task, e.done, e.total, width, timing));
     }

@@ -2,7 +2,11 @@
  * Known answers for Dual_EC_DRBG on P-256, registered in ../selftest.ts.
  *
  * NIST's own CAVP file (drbgtestvectors.zip, Dual_EC_DRBG.rsp) could not be retrieved for this
- * project. The vectors below are the P-256/SHA-256 known answers in BouncyCastle's test suite,
+ * project. A second search (2026-12-01: the file name, "[P-256, SHA-256]", "Dual_EC_DRBG" and the
+ * DRBGVS folder names in an index of public repositories and web pages) found copies of the
+ * current archive only, whose Readme lists Hash, HMAC and CTR DRBG files (SP 800-90A Rev. 1
+ * dropped Dual EC), and OpenSSL FIPS 2.0's self-test, whose Dual EC entries use a
+ * personalization string and additional input, which this generator does not model. The vectors below are the P-256/SHA-256 known answers in BouncyCastle's test suite,
  * bcgit/bc-java `core/src/test/java/org/bouncycastle/crypto/prng/test/DualECDRBGTest.java`
  * (commit c1d8798e): an independent implementation that follows the same SP 800-90A algorithm
  * (Hash_df instantiate, s = x(s·P), r = x(s·Q), rightmost 240 bits, final update per call).
@@ -53,6 +57,8 @@ export function dualEcKnownAnswerTests(): KnownAnswerTest[] {
   const tests: KnownAnswerTest[] = vectors.map((v) => ({
     group: GROUP,
     name: v.name,
+    // The answers are BouncyCastle's, not NIST's: the group's "SP 800-90A" alone would overstate them.
+    source: `SP 800-90A, P-256: BouncyCastle known answer (bc-java DualECDRBGTest.java, commit c1d8798e), ${v.name}`,
     run: (p: Primitives) => {
       const drbg = DualEcDrbg.instantiate(fromHex(v.entropy), fromHex(v.nonce), new Uint8Array(0), { primitives: p });
       v.outputs.forEach((out, i) => expectHex(`generate call ${i + 1}`, drbg.generate(out.length / 2), out));

@@ -16,7 +16,7 @@
  * @module
  */
 import { equalBytes, toHex } from "../bytes.js";
-import { primitives as defaultPrimitives, type Primitives } from "../primitives.js";
+import { primitives as defaultPrimitives, type Primitives, type X25519Key } from "../primitives.js";
 import type { RandomSource } from "../random.js";
 import { deriveMessageKeys, kdfRk, messageKeySeed, nextChainKey } from "./keys.js";
 import { DJB_TYPE, encodePublicKey, generateKeyPair, type KeyPair } from "./x3dh.js";
@@ -193,6 +193,13 @@ export class DoubleRatchetSession {
   private readonly state: SessionState;
   private readonly random: RandomSource;
   private readonly p: Primitives;
+  /**
+   * Our current ratchet secret as imported for the DH ratchet step that made it, kept for the
+   * next step's DH (an import costs a scalar multiplication). Not part of the state: it lives
+   * exactly as long as `state.sending.ratchetKeyPair.secretKey` and is dropped when that is
+   * erased; a session built from a state imports the secret again when it needs it.
+   */
+  private sendingKey: X25519Key | null = null;
 
   private constructor(state: SessionState, random: RandomSource, p: Primitives) {
     this.state = state;
@@ -353,7 +360,7 @@ export class DoubleRatchetSession {
       r.seed.fill(0); // the key of message PN does not exist: the chain ended at PN - 1
       oldChainKey = r.chainKey;
     }
-    const dh = this.p.x25519(s.sending.ratchetKeyPair.secretKey, h.ratchetKey);
+    const dh = this.sendingKey ? this.sendingKey.ecdh(h.ratchetKey) : this.p.x25519(s.sending.ratchetKeyPair.secretKey, h.ratchetKey);
     const receivingKeys = kdfRk(s.rootKey, dh, this.p);
     dh.fill(0);
     const { seed, chainKey } = this.skipTo(receivingKeys.chainKey, 0, h.ratchetKey, h.counter, newSkipped);
@@ -388,6 +395,7 @@ export class DoubleRatchetSession {
     s.previousCounter = s.sending.index;
     s.rootKey = sendingKeys.rootKey;
     s.sending = { ratchetKeyPair: ours, chainKey: sendingKeys.chainKey, index: 0 };
+    this.sendingKey = imported;
     s.receiving = { ratchetKey: h.ratchetKey.slice(), chainKey, index: h.counter + 1 };
     this.store(newSkipped);
     return pt;

@@ -45,7 +45,10 @@ interface Attempt {
   readonly search: SearchResult;
   /** Threads the search ran on. */
   readonly threads: number;
+  /** The search alone. */
   readonly seconds: number;
+  /** Search, confirmation and decryption of the records. */
+  readonly totalSeconds: number;
   /** The survivor whose predicted key opened the first record, if any. */
   readonly opened: { readonly state: Uint8Array; readonly key: Uint8Array; readonly dhSecret: Uint8Array } | undefined;
   /** Records that decrypted to exactly what was sent. */
@@ -94,6 +97,20 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const full = ctx.options["full"] === true;
   const sliceSize = full ? CANDIDATES : (ctx.options["slice"] as number);
   const nMessages = ctx.options["messages"] as number;
+  /**
+   * Seconds of cryptography outside the searches (generators, sessions, predictions, output
+   * tests), for compute_seconds. Measured per step, not from the start: scenes end in pauses,
+   * and with --step or --pace the presenter's wait is not compute time.
+   */
+  let otherSeconds = 0;
+  function timed<T>(f: () => T): T {
+    const t = ctx.now();
+    try {
+      return f();
+    } finally {
+      otherSeconds += (ctx.now() - t) / 1000;
+    }
+  }
 
   /** Record one session between the box (generator `drbg`) and a peer. */
   function recordSession(drbg: DualEcDrbg): Session {
@@ -158,24 +175,25 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
         if (pt !== null && equalBytes(pt, s.plaintexts[i] as Uint8Array)) decrypted++;
       });
     }
-    return { search, seconds, opened, decrypted, threads: search.threads };
+    return { search, seconds, opened, decrypted, threads: search.threads, totalSeconds: (ctx.now() - t0) / 1000 };
   }
 
   // ── Scene 1 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 1, title: "A generator with a spare key" };
   yield { type: "narration", text: "Dual_EC_DRBG is a random number generator from NIST SP 800-90A. Each output is the x-coordinate of a point s·Q on the curve P-256, minus its top 16 bits, and the next state is the x-coordinate of s·P. If someone knows a number d with P = d·Q, 32 bytes of output (one block and 2 bytes of the next) give them the generator's state, and the state gives them everything after it." };
   yield { type: "fact", ...FACTS.juniperDualEc };
-  const vendor = backdooredQ(random);
+  const vendor = timed(() => backdooredQ(random));
   yield { type: "step", text: `the VPN vendor's firmware uses P = G and its own Q, x = ${toHex(vendor.q.subarray(1))}` };
-  yield { type: "step", text: `whoever made that Q kept d = ${short(vendor.trapdoor)} with P = d·Q: checked now, ${trapdoorFits(vendor.trapdoor, vendor.q) ? "it holds" : "it does NOT hold"}` };
+  const fits = timed(() => trapdoorFits(vendor.trapdoor, vendor.q));
+  yield { type: "step", text: `whoever made that Q kept d = ${short(vendor.trapdoor)} with P = d·Q: checked now, ${fits ? "it holds" : "it does NOT hold"}` };
   yield { type: "narration", text: "In the usual telling, the maker of such a Q is an intelligence agency that expects to be the only one able to use it: nobody but us. For Juniper's own Q, nobody is known to hold a trapdoor. This demo makes its Q with a trapdoor on purpose, so that it certainly has one." };
-  const box = DualEcDrbg.instantiate(random(32), random(16), utf8("vpn box"), { q: vendor.q });
+  const box = timed(() => DualEcDrbg.instantiate(random(32), random(16), utf8("vpn box"), { q: vendor.q }));
   yield { type: "pause" };
 
   // ── Scene 2 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 2, title: "A handshake, recorded" };
   yield { type: "narration", text: "A branch office opens a VPN session to the box. The box sends a 32-byte nonce straight from the generator, then draws its Diffie-Hellman secret from the same generator. An interceptor records the handshake and every encrypted record." };
-  const session1 = recordSession(box);
+  const session1 = timed(() => recordSession(box));
   yield { type: "step", text: `handshake nonce on the wire (32 bytes): ${toHex(session1.handshake.nonce)}` };
   yield { type: "step", text: `box's X25519 public key: ${short(session1.handshake.boxPublic, 12)}  session key: HKDF-SHA-256 of the shared secret` };
   yield { type: "step", text: `recorded ${fmt(nMessages)} records encrypted with ChaCha20-Poly1305 (${fmt(session1.records.reduce((n, r) => n + r.length, 0))} bytes), e.g. ${short(session1.records[0] as Uint8Array, 12)}` };
@@ -198,10 +216,10 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   if (a1.opened && !stateRecovered) throw new Error("a survivor opened the session with a state that is not the box's");
   // Predictions, checked against what the box really produced: its DH secret, then the nonce
   // of its next handshake.
-  const predictor = a1.opened ? DualEcDrbg.fromState(a1.opened.state, { q: vendor.q }) : undefined;
-  const predictedSecret = predictor?.generate(32);
-  const predictedNonce = predictor?.generate(32);
-  const nextNonce = box.generate(32); // the box's next handshake, later that day
+  const { predictedSecret, predictedNonce, nextNonce } = timed(() => {
+    const predictor = a1.opened ? DualEcDrbg.fromState(a1.opened.state, { q: vendor.q }) : undefined;
+    return { predictedSecret: predictor?.generate(32), predictedNonce: predictor?.generate(32), nextNonce: box.generate(32) }; // nextNonce: the box's next handshake, later that day
+  });
   const predictedBytes = (predictedSecret ? matching(predictedSecret, session1.handshake.dhSecret) : 0) + (predictedNonce ? matching(predictedNonce, nextNonce) : 0);
   if (a1.opened && predictedSecret && predictedNonce) {
     yield { type: "result", tone: "bad", text: `state recovered: predicted DH secret ${short(predictedSecret)}, the box's real one ${short(session1.handshake.dhSecret)}` };
@@ -220,17 +238,17 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   // ── Scene 4 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 4, title: "Someone swaps Q" };
   yield { type: "fact", ...FACTS.juniperSwap };
-  const intruder = backdooredQ(random);
+  const intruder = timed(() => backdooredQ(random));
   yield { type: "narration", text: "An intruder with access to the firmware replaces the constant Q with a Q it made, keeping its own d. Nothing else in the product changes." };
   yield { type: "step", text: `firmware Q before: x = ${toHex(vendor.q.subarray(1))}` };
   yield { type: "step", text: `firmware Q after:  x = ${toHex(intruder.q.subarray(1))}` };
   // A firmware update means a reboot: the generator is seeded afresh, so any state the vendor
   // followed before is gone and both parties start from the next nonce.
-  const swapped = DualEcDrbg.instantiate(random(32), random(16), utf8("vpn box"), { q: intruder.q });
+  const swapped = timed(() => DualEcDrbg.instantiate(random(32), random(16), utf8("vpn box"), { q: intruder.q }));
   yield { type: "step", text: "the box reboots into the new firmware and seeds its generator afresh" };
   const sample = 2500; // 20,000 bits
-  const statsBefore = outputStats(DualEcDrbg.fromState(box.state, { q: vendor.q }).generate(sample));
-  const statsAfter = outputStats(DualEcDrbg.fromState(swapped.state, { q: intruder.q }).generate(sample));
+  const statsBefore = timed(() => outputStats(DualEcDrbg.fromState(box.state, { q: vendor.q }).generate(sample)));
+  const statsAfter = timed(() => outputStats(DualEcDrbg.fromState(swapped.state, { q: intruder.q }).generate(sample)));
   let outputTestsPassed = 0;
   for (const [label, st] of [["old Q", statsBefore], ["new Q", statsAfter]] as const) {
     // Pass: bit balance within 4 standard deviations, chi-square below ~330.5 (p ≈ 0.001, 255 dof).
@@ -240,7 +258,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     yield { type: "step", text: `output test, ${label}: ${fmt(st.ones)} ones in ${fmt(st.bits)} bits (z = ${z.toFixed(2)}), byte chi-square ${st.chi2.toFixed(1)} on 255 degrees of freedom: ${pass ? "passes" : "FAILS"}` };
   }
   yield { type: "narration", text: "Every output is just the x-coordinate of a curve point, whoever holds the trapdoor: output tests cannot tell which Q has a trapdoor, or whose it is. The box keeps working, and a new session is recorded." };
-  const session2 = recordSession(swapped);
+  const session2 = timed(() => recordSession(swapped));
   yield { type: "step", text: `new handshake nonce: ${toHex(session2.handshake.nonce)}` };
   yield { type: "pause" };
 
@@ -254,7 +272,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "result", tone: a3.opened ? "bad" : "good", text: `intruder's trapdoor: ${a3.search.survivors.length} matched, ${a3.opened ? `session decrypted: ${a3.decrypted} of ${nMessages} records` : "no candidate opens the session"} (${a3.seconds.toFixed(2)} s)` };
   if (a3.opened) {
     const intruderView = DualEcDrbg.fromState(a3.opened.state, { q: intruder.q });
-    const matched = matching(intruderView.generate(32), session2.handshake.dhSecret);
+    const matched = matching(timed(() => intruderView.generate(32)), session2.handshake.dhSecret);
     yield { type: "step", text: `the intruder predicted the box's new DH secret: ${matched} of 32 bytes exact` };
   }
   yield { type: "step", text: `the session recorded before the swap stays open to the vendor (${a1.decrypted} of ${nMessages} records): a recording does not expire` };
@@ -264,6 +282,8 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "pause" };
 
   // ── Summary ─────────────────────────────────────────────────────────────────────────────
+  const computeSeconds = otherSeconds + a1.totalSeconds + a2.totalSeconds + a3.totalSeconds;
+  yield { type: "metric", name: "compute_seconds", label: "time of all the cryptography in this run (searches included)", value: computeSeconds, unit: "s" };
   const sliceText = full ? `all ${fmt(CANDIDATES)}` : `a slice of ${fmt(sliceSize)} of ${fmt(CANDIDATES)}`;
   yield {
     type: "summary",
@@ -275,6 +295,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       { label: "vendor's trapdoor, after the swap", value: a2.opened ? "still opens the session" : "opens nothing", tone: a2.opened ? "bad" : "neutral" },
       { label: "intruder's trapdoor, after the swap", value: a3.opened ? `opens the session (${a3.decrypted} of ${nMessages} records)` : "opens nothing", tone: a3.opened ? "bad" : "good" },
       { label: "output tests passed, old Q and new Q", value: `${outputTestsPassed} of 2`, tone: "neutral" },
+      { label: "compute time", value: `${computeSeconds.toFixed(2)} s on ${threadsUsed} thread${threadsUsed === 1 ? "" : "s"}`, tone: "neutral" },
     ],
     metrics: {
       candidates_tried: a1.search.tried,
@@ -297,6 +318,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       search_seconds_after_swap_old: a2.seconds,
       search_seconds_after_swap_new: a3.seconds,
       candidates_per_second: a1.search.tried / Math.max(a1.seconds, 1e-9),
+      compute_seconds: computeSeconds,
     },
   };
 }
