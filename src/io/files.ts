@@ -205,15 +205,27 @@ export async function openIfLarge(file: string | undefined): Promise<fsp.FileHan
   return fsp.open(file, "r").catch(() => null);
 }
 
-/** Open an input for streaming: a path, or stdin for undefined / "-". Errors surface on read. */
-export function openInput(file: string | undefined, stdin: Readable): AsyncIterable<Uint8Array> {
+/**
+ * Open an input for streaming: a path, or stdin for undefined / "-". Errors surface on read.
+ * @param options.regularOnly - refuse anything but a regular file, without blocking: the file is
+ *   opened non-blocking (a FIFO with no writer would otherwise hang the open) and checked
+ *   before any read (for files found by walking a directory, which may change under us)
+ */
+export function openInput(file: string | undefined, stdin: Readable, options: { regularOnly?: boolean } = {}): AsyncIterable<Uint8Array> {
   if (file === undefined || file === "-") return stdin as AsyncIterable<Uint8Array>;
   return (async function* () {
     let handle: fsp.FileHandle;
     try {
-      handle = await fsp.open(file, "r");
+      handle = await fsp.open(file, options.regularOnly ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK : "r");
     } catch (e) {
       throw fsError(e, file, "open input");
+    }
+    if (options.regularOnly) {
+      const st = await handle.stat().catch(() => null);
+      if (st !== null && !st.isFile()) {
+        await handle.close();
+        throw new CliError(`cannot open input ${JSON.stringify(file)}: it is not a regular file (a FIFO, socket or device)`);
+      }
     }
     try {
       for (;;) {
