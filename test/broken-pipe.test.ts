@@ -95,6 +95,13 @@ describe("a closed output pipe: status 141, no message, nothing left behind", ()
   it("help into a closed pipe", { timeout: TIMEOUT }, async () => {
     expectCut(await runClosingStdout(["encrypt", "--help"], dir));
   });
+  it("large files (the worker-thread pipeline, from 16 MiB) | head -c1", { timeout: TIMEOUT }, async () => {
+    fs.writeFileSync(path.join(dir, "large.txt"), Buffer.alloc(17 << 20, "large file line\n"));
+    const e = spawnDoormat(["encrypt", "-r", recipient, "-o", "large.age", "large.txt"], { cwd: dir });
+    expect(e.status, e.stderr.toString()).toBe(0);
+    expectCut(await runClosingStdout(["decrypt", "-i", "k.key", "large.age"], dir, 1));
+    expectCut(await runClosingStdout(["encrypt", "-r", recipient, "large.txt"], dir, 1));
+  });
   it("a successful run into a reader that reads everything still exits 0", { timeout: TIMEOUT }, async () => {
     const r = spawnDoormat(["decrypt", "-i", "k.key", "big.age"], { cwd: dir });
     expect(r.status).toBe(0);
