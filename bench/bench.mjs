@@ -17,7 +17,8 @@
  *   --only LIST           run only these sections: throughput,startup,escrow,hostile,pq
  *
  * The hostile section feeds inputs built to exhaust a parser (a 16 MB header of 2.7 million
- * empty stanzas, armor with a 16 MB line or 3 million short lines, 16 MiB key files) to
+ * empty stanzas, 20,000 X25519 stanzas none of which is ours, armor with a 16 MB line or 3
+ * million short lines, 16 MiB key files) to
  * doormat and stock age on standard input / as key files, and records how long each takes
  * to refuse them and its peak memory (the target: doormat must refuse the header in under 2x
  * stock age's time).
@@ -722,6 +723,9 @@ function writeRepeated(file, prefix, unit, count, suffix = "") {
   return fs.statSync(file).size;
 }
 
+/** A valid X25519 share (not low-order): SHA-256 of a fixed label, unpadded base64. */
+const X25519_SHARE = createHash("sha256").update("doormat bench: hostile X25519 share").digest("base64").replace(/=+$/, "");
+
 async function hostile(opts, env) {
   log("\n== hostile inputs (each must be refused)");
   const f = (name) => path.join(tmpDir, name);
@@ -732,6 +736,9 @@ async function hostile(opts, env) {
     // The floor: start-up and one read, for scale (node starts slower than a Go binary).
     { name: "floor: 2 bytes, not an age file", file: f("floor.age"), make: (p) => writeRepeated(p, "", "x\n", 1) },
     { name: "header: 2.7 M empty stanzas (16 MB)", file: f("h.age"), make: (p) => writeRepeated(p, "age-encryption.org/v1\n", "-> a\n\n", 2_700_000, MAC) },
+    // Many stanzas x one identity: every tool must try the key on each (age does too). The share
+    // is a fixed valid point, so each costs an X25519, an HKDF and a failed ChaCha20-Poly1305.
+    { name: "header: 20,000 X25519 stanzas, none ours (2 MB)", file: f("x20k.age"), make: (p) => writeRepeated(p, "age-encryption.org/v1\n", `-> X25519 ${X25519_SHARE}\n${"A".repeat(43)}\n`, 20_000, MAC) },
     { name: "armor: one 16 MB line", file: f("a1.age"), make: (p) => writeRepeated(p, "-----BEGIN AGE ENCRYPTED FILE-----\n", "A", 16 * MiB, "\n-----END AGE ENCRYPTED FILE-----\n") },
     { name: "armor: 3 M short lines", file: f("a2.age"), make: (p) => writeRepeated(p, "-----BEGIN AGE ENCRYPTED FILE-----\n", "AAAA\n", 3_000_000, "-----END AGE ENCRYPTED FILE-----\n") },
     { name: "identity file: 16 MiB of newlines", keyFile: f("k1.txt"), make: (p) => writeRepeated(p, "", "\n", 16 * MiB - 1) },

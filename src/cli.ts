@@ -47,7 +47,7 @@ Examples:
   $ doormat inspect msg.age
 
 Exit status: 0 success, 1 any failure, 3 escrow found (inspect --deny-escrow),
-130 interrupted.
+130 interrupted, 141 output pipe closed by its reader (e.g. "| head").
 Docs: README.md, docs/FORMAT.md. npm package: keys-under-doormats.`);
 
   // The context (colour needs the global flags) is built once options are parsed, before any
@@ -153,7 +153,8 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
       return e.exitCode;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err?.code === "EPIPE") return EXIT.OK; // the reader went away (e.g. `| head`)
+    // The reader went away (`| head`): not worth a message, but the output was cut short.
+    if (err?.code === "EPIPE") return EXIT.BROKEN_PIPE;
     messages.error(`unexpected failure: ${err?.message ?? String(e)}`, ["this is a bug in doormat; please report it with the command you ran"]);
     if (deps.env["DOORMAT_DEBUG"]) deps.stderr.write(`${err?.stack ?? ""}\n`);
     return EXIT.FAILURE;
@@ -170,8 +171,14 @@ export async function main(): Promise<void> {
       process.exit(code);
     });
   }
+  // A closed pipe on standard output (`doormat … | head -1`) ends the run as SIGPIPE ends age's
+  // and git's: status 141, no message, no partial output file left behind. An error on stderr
+  // (closed too, `2>&1 | head`) must not crash with a stack trace: there is no one to tell.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (e.code !== "EPIPE") return;
+    removeTemporaryFiles();
+    process.exit(EXIT.BROKEN_PIPE);
   });
+  process.stderr.on("error", () => {});
   process.exitCode = await run(process.argv.slice(2), processDeps());
 }

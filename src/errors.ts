@@ -14,6 +14,11 @@ export const EXIT = {
   ESCROW_FOUND: 3,
   /** Interrupted by Ctrl-C. */
   INTERRUPTED: 130,
+  /**
+   * The reader of standard output went away (`| head`): the output was cut short. 128 + SIGPIPE
+   * (13), the status a shell shows for stock age and git in the same place; no message.
+   */
+  BROKEN_PIPE: 141,
 } as const;
 
 /** An expected failure: printed as one error line plus hints, never as a stack trace. */

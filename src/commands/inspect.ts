@@ -109,10 +109,10 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
       const expanded = await expandInputs(args);
       const single = args.length === 1 && !expanded.sawDirectory && (format === "text" || format === "json");
 
-      const inspectOne = async (file: string): Promise<InspectReport> => {
+      const inspectOne = async (file: string, found = false): Promise<InspectReport> => {
         const inspector = new Inspector();
         try {
-          for await (const chunk of openInput(file, c.stdin)) inspector.push(chunk);
+          for await (const chunk of openInput(file, c.stdin, { regularOnly: found })) inspector.push(chunk);
           return inspector.finish();
         } catch (e) {
           throw describeAgeError(e, file);
@@ -120,7 +120,7 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
       };
 
       // ...nor in a file found under a directory argument, whatever its spelling (hard links too).
-      await checkPaths(c, expanded.entries.filter((e) => e.error === undefined && e.path !== "-").map((e) => ({ path: e.path, what: "input" })), opts.output);
+      await checkPaths(c, expanded.entries.filter((e) => e.error === undefined && e.skipped === undefined && e.path !== "-").map((e) => ({ path: e.path, what: "input" })), opts.output);
       const out = await openOutput(c, opts.output, opts.force === true);
       try {
         if (single) {
@@ -142,13 +142,19 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
         }
 
         const entries: InspectEntry[] = [];
+        /** `*.age` names under a directory that are not regular files: never opened, but said. */
+        const skipped: { file: string; skipped: string }[] = [];
         for (const e of expanded.entries) {
+          if (e.skipped !== undefined) {
+            skipped.push({ file: e.path, skipped: e.skipped });
+            continue;
+          }
           if (e.error) {
             entries.push({ file: e.path, error: e.error.message });
             continue;
           }
           try {
-            entries.push({ file: e.path, report: await inspectOne(e.path) });
+            entries.push({ file: e.path, report: await inspectOne(e.path, e.found === true) });
           } catch (err) {
             if (!(err instanceof CliError)) throw err;
             // The line already names the file: drop the name that starts the message.
@@ -157,11 +163,13 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
           }
         }
         for (const d of expanded.emptyDirectories) c.messages.warning(`no *.age file under ${JSON.stringify(d)}`);
+        for (const s of skipped) c.messages.warning(`skipped ${JSON.stringify(s.file)}: ${s.skipped}`);
         const list = await import("../ui/inspect-list.js");
         let text: string;
         switch (format) {
           case "json":
-            text = entries.map((e) => JSON.stringify(e.report ? inspectJson(e.report, e.file) : { file: e.file === "-" ? null : e.file, error: e.error }) + "\n").join("");
+            text = entries.map((e) => JSON.stringify(e.report ? inspectJson(e.report, e.file) : { file: e.file === "-" ? null : e.file, error: e.error }) + "\n").join("") +
+              skipped.map((s) => JSON.stringify(s) + "\n").join("");
             break;
           case "github":
             text = list.renderGithubInspect(entries);

@@ -192,7 +192,7 @@ export function nodePrivateKey(scalar: Uint8Array): nodeCrypto.KeyObject {
 
 function nodePublicKey(point: Uint8Array): nodeCrypto.KeyObject {
   if (point.length !== 32) throw new RangeError("X25519 point must be 32 bytes");
-  return nodeCrypto.createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(point).toString("base64url") }, format: "jwk" });
+  return nodeCrypto.createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(point.buffer, point.byteOffset, point.length).toString("base64url") }, format: "jwk" });
 }
 
 function nodeX25519(privateKey: nodeCrypto.KeyObject, point: Uint8Array): Uint8Array {

@@ -40,6 +40,72 @@ export function fsError(e: unknown, file: string, doing: string): CliError {
   }
 }
 
+/**
+ * The first directory on the way to `target` (as the user spelled it) that is missing or is
+ * not a directory: `-o reports/2026/x.age` with no "reports" names "reports".
+ */
+function firstBadDirectory(target: string): { dir: string; missing: boolean } | null {
+  const dirs: string[] = [];
+  for (let d = path.dirname(target); ; d = path.dirname(d)) {
+    dirs.unshift(d);
+    if (d === "." || d === path.dirname(d)) break;
+  }
+  for (const d of dirs) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return { dir: d, missing: true };
+      if (code === "ENOTDIR") return { dir: d, missing: false };
+      return null;
+    }
+    if (!st.isDirectory()) return { dir: d, missing: false };
+  }
+  return null;
+}
+
+/**
+ * Turn an error creating or writing the output `target` (`-o`, a key file, a cast) into a
+ * one-line CliError that names the path and the cause the user can act on: the directory that
+ * is missing or is not a directory, a directory given as the output, no permission to create
+ * files in its directory, a read-only file system. Other errors as {@link fsError}.
+ * @param doing - what failed, for the message ("write output", "create key file")
+ */
+export function outputError(e: unknown, target: string, doing = "write output"): CliError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const q = JSON.stringify(target);
+  // `-o newdir/` names a directory, not a file in one: check the path up to and including it.
+  const slash = /[\\/]$/.test(target);
+  const dir = slash ? target.replace(/[\\/]+$/, "") || "/" : path.dirname(target);
+  const dq = JSON.stringify(dir);
+  if (slash && !fs.existsSync(target)) {
+    const bad = firstBadDirectory(path.join(dir, "NAME"));
+    if (bad !== null && !bad.missing) return new CliError(`cannot ${doing} ${q}: ${JSON.stringify(bad.dir)} is not a directory`, { hints: ["choose another path"] });
+    return new CliError(`cannot ${doing} ${q}: the directory ${JSON.stringify(bad?.dir ?? dir)} does not exist`, { hints: [`give a file name, not a directory; or create the directory first (mkdir -p ${dq})`] });
+  }
+  switch (code) {
+    case "ENOENT":
+    case "ENOTDIR": {
+      const bad = firstBadDirectory(target);
+      if (bad?.missing) {
+        return new CliError(`cannot ${doing} ${q}: the directory ${JSON.stringify(bad.dir)} does not exist`, { hints: [`create it first (mkdir -p ${JSON.stringify(dir)}), or choose another path`] });
+      }
+      if (bad) return new CliError(`cannot ${doing} ${q}: ${JSON.stringify(bad.dir)} is not a directory`, { hints: ["choose another path"] });
+      if (code === "ENOENT") return new CliError(`cannot ${doing} ${q}: files cannot be created in the directory ${dq}`, { hints: ["choose another path"] });
+      break;
+    }
+    case "EISDIR":
+      return new CliError(`cannot ${doing} ${q}: it is a directory`, { hints: [`give a file name, e.g. ${JSON.stringify(path.join(target, "NAME"))}`] });
+    case "EACCES":
+    case "EPERM":
+      return new CliError(`cannot ${doing} ${q}: permission denied (no write permission for it or for the directory ${dq})`, { hints: ["choose a path you can write, e.g. in your home directory"] });
+    case "EROFS":
+      return new CliError(`cannot ${doing} ${q}: the directory ${dq} is on a read-only file system`, { hints: ["choose a path on a writable file system"] });
+  }
+  return fsError(e, target, doing);
+}
+
 /** Read all of a readable stream (stdin), up to `limit` bytes. */
 export async function readAll(stream: Readable, limit = Number.MAX_SAFE_INTEGER, what = "standard input"): Promise<Uint8Array> {
   const parts: Buffer[] = [];
@@ -139,15 +205,27 @@ export async function openIfLarge(file: string | undefined): Promise<fsp.FileHan
   return fsp.open(file, "r").catch(() => null);
 }
 
-/** Open an input for streaming: a path, or stdin for undefined / "-". Errors surface on read. */
-export function openInput(file: string | undefined, stdin: Readable): AsyncIterable<Uint8Array> {
+/**
+ * Open an input for streaming: a path, or stdin for undefined / "-". Errors surface on read.
+ * @param options.regularOnly - refuse anything but a regular file, without blocking: the file is
+ *   opened non-blocking (a FIFO with no writer would otherwise hang the open) and checked
+ *   before any read (for files found by walking a directory, which may change under us)
+ */
+export function openInput(file: string | undefined, stdin: Readable, options: { regularOnly?: boolean } = {}): AsyncIterable<Uint8Array> {
   if (file === undefined || file === "-") return stdin as AsyncIterable<Uint8Array>;
   return (async function* () {
     let handle: fsp.FileHandle;
     try {
-      handle = await fsp.open(file, "r");
+      handle = await fsp.open(file, options.regularOnly ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK : "r");
     } catch (e) {
       throw fsError(e, file, "open input");
+    }
+    if (options.regularOnly) {
+      const st = await handle.stat().catch(() => null);
+      if (st !== null && !st.isFile()) {
+        await handle.close();
+        throw new CliError(`cannot open input ${JSON.stringify(file)}: it is not a regular file (a FIFO, socket or device)`);
+      }
     }
     try {
       for (;;) {
@@ -287,7 +365,7 @@ export class AtomicFile {
       const st = await fsp.stat(dir);
       if (!st.isDirectory()) throw Object.assign(new Error(""), { code: "ENOTDIR" });
     } catch (e) {
-      throw fsError(e, this.target, "write output");
+      throw outputError(e, this.target);
     }
     let st: fs.Stats | null = null;
     try {
@@ -295,7 +373,7 @@ export class AtomicFile {
     } catch {
       /* does not exist: fine */
     }
-    if (st?.isDirectory()) throw new CliError(`cannot write output ${JSON.stringify(this.target)}: it is a directory`);
+    if (st?.isDirectory()) throw outputError(Object.assign(new Error("directory"), { code: "EISDIR" }), this.target);
     if (st && !st.isFile()) return; // a device, FIFO or socket: see isSpecial()
     if (st && !this.#force) {
       throw new CliError(`output file ${JSON.stringify(this.target)} already exists`, { hints: ["use --force to overwrite it"] });
@@ -333,7 +411,7 @@ export class AtomicFile {
         return this.#fd;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "EEXIST" && attempt < 5) continue;
-        throw fsError(e, this.target, "write output");
+        throw outputError(e, this.target);
       }
     }
   }
@@ -347,7 +425,7 @@ export class AtomicFile {
         const { bytesWritten } = await fd.write(data, off, data.length - off);
         off += bytesWritten;
       } catch (e) {
-        throw fsError(e, this.target, "write output");
+        throw outputError(e, this.target);
       }
     }
   }
@@ -371,7 +449,7 @@ export class AtomicFile {
       this.#tmp = null;
     } catch (e) {
       await this.abort();
-      throw fsError(e, this.target, "write output");
+      throw outputError(e, this.target);
     }
   }
 
@@ -404,7 +482,7 @@ export async function writeNewSecretFile(file: string, content: string): Promise
       if ((await fsp.stat(file).catch(() => null))?.isDirectory()) throw new CliError(`cannot create key file ${JSON.stringify(file)}: it is a directory`);
       throw new CliError(`${JSON.stringify(file)} already exists: doormat never overwrites a key file`, { hints: ["choose another name, or remove the old key yourself if you are sure it is no longer needed"] });
     }
-    throw fsError(e, file, "create key file");
+    throw outputError(e, file, "create key file");
   }
   try {
     await fd.writeFile(content);
@@ -412,7 +490,7 @@ export async function writeNewSecretFile(file: string, content: string): Promise
   } catch (e) {
     await fd.close();
     await fsp.rm(file, { force: true }); // no half-written key file
-    throw fsError(e, file, "write key file");
+    throw outputError(e, file, "write key file");
   }
   await fd.close();
 }
@@ -438,12 +516,12 @@ function specialFileOutput(target: string): Output {
         handle ??= await fsp.open(target, "w");
         await handle.write(d);
       } catch (e) {
-        throw fsError(e, target, "write output");
+        throw outputError(e, target);
       }
     },
     commit: async () => {
       handle ??= await fsp.open(target, "w").catch((e: unknown) => {
-        throw fsError(e, target, "write output");
+        throw outputError(e, target);
       });
       await handle.close();
     },

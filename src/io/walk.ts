@@ -15,6 +15,24 @@ import { fsError } from "./files.js";
 export interface InputEntry {
   readonly path: string;
   readonly error?: CliError;
+  /**
+   * Why a `*.age` name found under a directory is not read at all: it is a FIFO, socket or
+   * device (opening a FIFO would block until someone writes to it; a device may never end),
+   * or a symbolic link to a directory (not followed). Never set for paths given as arguments.
+   */
+  readonly skipped?: string;
+  /** Found by walking a directory (then only a regular file may be read: see openInput). */
+  readonly found?: true;
+}
+
+/** What a file that is not a regular file or directory is, for a note. */
+export function specialFileKind(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean }): string {
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isDirectory()) return "a directory";
+  return "not a regular file";
 }
 
 /** The suffix of files picked up inside directories. */
@@ -32,7 +50,9 @@ export interface ExpandedInputs {
 /**
  * Expand paths: a directory gives every `*.age` file below it (recursively, sorted by name,
  * symbolic links to files followed, to directories not, so no loop is possible); any other
- * path is taken as given, whatever its name. A file reached twice is listed once.
+ * path is taken as given, whatever its name. A file reached twice is listed once. A `*.age`
+ * name below a directory that is a FIFO, socket or device (or a link to one, or to a
+ * directory) is listed as skipped, with why, and never opened.
  *
  * @param args - paths relative to the process's working directory, or "-" for standard input
  * @returns the entries in argument order; never throws for a bad path (it becomes an entry with an error)
@@ -65,17 +85,24 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
         found += await walk(p);
       } else if (d.name.endsWith(AGE_SUFFIX)) {
         if (d.isFile()) {
-          add({ path: p });
+          add({ path: p, found: true });
           found++;
         } else if (d.isSymbolicLink()) {
           const st = await fsp.stat(p).catch(() => null);
           if (st?.isFile()) {
-            add({ path: p });
+            add({ path: p, found: true });
             found++;
           } else if (st === null) {
             add({ path: p, error: fsError(Object.assign(new Error("dangling link"), { code: "ENOENT" }), p, "open input") });
             found++;
+          } else {
+            add({ path: p, skipped: `a symbolic link to ${specialFileKind(st)}${st.isDirectory() ? " (not followed)" : ""}, not a regular file` });
+            found++;
           }
+        } else {
+          // Never opened: a FIFO would block until a writer came, a device may never end.
+          add({ path: p, skipped: `${specialFileKind(d)}, not a regular file` });
+          found++;
         }
       }
     }

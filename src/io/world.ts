@@ -12,7 +12,7 @@
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { CliError } from "../errors.js";
-import { fsError, trackTemporaryPath } from "./files.js";
+import { fsError, outputError, trackTemporaryPath } from "./files.js";
 
 /** The file every world has, naming the scenario that wrote it. */
 export const WORLD_MANIFEST = "manifest.json";
@@ -74,7 +74,7 @@ export async function openWorldDir(dir: string, force: boolean, cwd: string): Pr
     }
   } catch (e) {
     if (e instanceof CliError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw fsError(e, dir, "use output directory");
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw outputError(e, dir, "use output directory");
   }
   const here = path.resolve(cwd);
   if (existing !== "none" && (here === target || here.startsWith(target + path.sep))) {
@@ -85,14 +85,14 @@ export async function openWorldDir(dir: string, force: boolean, cwd: string): Pr
   try {
     await fsp.mkdir(parent, { recursive: true });
   } catch (e) {
-    throw fsError(e, path.dirname(dir), "create output directory");
+    throw outputError(e, dir, "create output directory");
   }
   const suffix = (): string => Math.random().toString(36).slice(2, 10);
   const tmp = path.join(parent, `.${base.slice(0, 200)}.doormat-${suffix()}.tmp`);
   try {
     await fsp.mkdir(tmp, { mode: 0o755 });
   } catch (e) {
-    throw fsError(e, dir, "create output directory");
+    throw outputError(e, dir, "create output directory");
   }
   trackTemporaryPath(tmp, true);
   const made = new Set<string>([tmp]);

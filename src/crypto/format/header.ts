@@ -193,7 +193,12 @@ export class HeaderReader {
       grown.set(this.#buf.subarray(0, this.#len));
       this.#buf = grown;
     }
-    this.#buf.set(data.subarray(from, to), this.#len);
+    if (n <= 128) {
+      // A header line: copied byte by byte, without a subarray per line (a hostile header has
+      // millions of lines, and each allocation is garbage to collect).
+      const buf = this.#buf;
+      for (let i = 0, o = this.#len; i < n; i++) buf[o + i] = data[from + i] as number;
+    } else this.#buf.set(data.subarray(from, to), this.#len);
     this.#len += n;
   }
 
