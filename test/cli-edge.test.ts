@@ -206,6 +206,26 @@ describe("plaintext to a terminal streams: the first chunk decides", () => {
   });
 });
 
+describe("a payload error with -o to a regular file", () => {
+  it("says the file was not written, and it does not exist", async () => {
+    const CHUNK = 65536;
+    const p = join(dir, "atomic-src");
+    fs.writeFileSync(p, Buffer.alloc(2 * CHUNK, 0x61));
+    await doormat(["encrypt", "-r", pub, "-o", `${p}.age`, p]);
+    const ct = fs.readFileSync(`${p}.age`);
+    const at = ct.length - 5; // inside the last chunk's tag
+    ct[at] = (ct[at] as number) ^ 1;
+    fs.writeFileSync(`${p}.bad`, ct);
+    const target = join(dir, "atomic-out.txt");
+    const r = await doormat(["decrypt", "-i", key, "-o", target, `${p}.bad`]);
+    expect(r.code).toBe(1);
+    oneError(r.stderr);
+    expect(r.stderr).toContain(`${JSON.stringify(target)} was not written`);
+    expect(r.stderr).not.toContain("incomplete");
+    expect(fs.existsSync(target)).toBe(false);
+  });
+});
+
 describe("what holds for FIFOs and devices is what --help and docs/OUTPUT.md say", () => {
   it("decrypt --help states it", async () => {
     const r = await doormat(["decrypt", "--help"]);

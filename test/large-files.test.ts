@@ -119,6 +119,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 class Collector implements Output {
   readonly isStdout = false;
+  readonly atomic = true;
   readonly parts: Buffer[] = [];
   writes = 0;
   inFlight = 0;
@@ -599,7 +600,7 @@ describe("a write that fails while the read-ahead is pending", () => {
       const real = await fsp.open(${JSON.stringify(input)}, "r");
       const slow = { read: async (...a) => { await new Promise((r) => setTimeout(r, 20)); return real.read(...a); } };
       let n = 0;
-      const out = { isStdout: false, commit: async () => {}, abort: async () => {},
+      const out = { isStdout: false, atomic: true, commit: async () => {}, abort: async () => {},
         write: async () => { if (++n === ${op === "encrypt" ? 2 : 1}) throw new Error("no space left on device"); } };
       try {
         await ${call};

@@ -217,7 +217,7 @@ async function decryptStream(c: Context, chunks: AsyncIterator<Uint8Array>, iden
   } catch (e) {
     await out.abort();
     if (byPassphrase && e instanceof NoMatchError) throw new CliError("incorrect passphrase");
-    if (e instanceof AgeError) throw describeAgeError(e, input, identityFiles);
+    if (e instanceof AgeError) throw describeAgeError(e, input, identityFiles, out.atomic ? output : undefined);
     throw e;
   }
 }

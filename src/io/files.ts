@@ -505,12 +505,15 @@ export interface Output {
   abort(): Promise<void>;
   /** Whether this output is standard output. */
   readonly isStdout: boolean;
+  /** Whether nothing reaches the target before commit() (a regular file, written atomically). */
+  readonly atomic: boolean;
 }
 
 function specialFileOutput(target: string): Output {
   let handle: fsp.FileHandle | null = null;
   return {
     isStdout: false,
+    atomic: false,
     write: async (d) => {
       try {
         handle ??= await fsp.open(target, "w");
@@ -535,6 +538,7 @@ function specialFileOutput(target: string): Output {
 export function stdoutOutput(stdout: Writable): Output {
   return {
     isStdout: true,
+    atomic: false,
     // A stream may hold on to a buffer after write() returns (a pipe's queue, a PassThrough's
     // reader), and callers reuse theirs: hand the stream a copy.
     write: async (d) => writeTo(stdout, copyBytes(d)),
@@ -554,6 +558,7 @@ export async function fileOutput(target: string, force: boolean, umask?: number)
   await f.check();
   return {
     isStdout: false,
+    atomic: true,
     write: (d) => f.write(d),
     commit: () => f.commit(),
     abort: () => f.abort(),

@@ -6,8 +6,11 @@
 import { AgeError } from "../crypto/errors.js";
 import { CliError } from "../errors.js";
 
-/** Describe a decryption failure for a person. Non-AgeErrors pass through unchanged. */
-export function describeAgeError(e: unknown, input: string | undefined, identityFiles = 0): unknown {
+/**
+ * Describe a decryption failure for a person. Non-AgeErrors pass through unchanged.
+ * @param outputFile the `-o` regular file, written atomically: on failure nothing of it exists
+ */
+export function describeAgeError(e: unknown, input: string | undefined, identityFiles = 0, outputFile?: string): unknown {
   if (!(e instanceof AgeError)) return e;
   const name = input === undefined || input === "-" ? "standard input" : JSON.stringify(input);
   switch (e.kind) {
@@ -20,7 +23,13 @@ export function describeAgeError(e: unknown, input: string | undefined, identity
     case "armor":
       return new CliError(`${name}: ${e.message}`, { hints: ["the armor (-----BEGIN AGE ENCRYPTED FILE-----) must be intact: no edited lines, no missing END"] });
     case "payload":
-      return new CliError(`${name}: ${e.message}`, { hints: ["nothing unauthenticated was released; any output written before this error is incomplete"] });
+      return new CliError(`${name}: ${e.message}`, {
+        hints: [
+          outputFile === undefined
+            ? "nothing unauthenticated was released; any output written before this error is incomplete"
+            : `nothing unauthenticated was released; ${JSON.stringify(outputFile)} was not written`,
+        ],
+      });
     case "header":
       if (e.message.includes("not an age file") || e.message === "the input is empty") {
         return new CliError(`${name}: ${e.message}`, { hints: ["doormat reads age v1 files (age-encryption.org/v1), binary or armored"] });
