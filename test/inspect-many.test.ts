@@ -18,6 +18,10 @@ import { payloadKey, sealChunks } from "../src/crypto/format/stream.js";
 import { escapeGithubData, escapeGithubProperty, markdownCell, pathToUri } from "../src/ui/inspect-list.js";
 import { doormat, type RunResult } from "./cli-harness.js";
 import { loadVectors } from "./helpers.js";
+import ajvDraft04 from "ajv-draft-04";
+
+// ajv-draft-04 is CommonJS: under NodeNext its default import is module.exports, whose .default is the class.
+const Ajv04 = ajvDraft04.default;
 
 const dir = fs.mkdtempSync(path.join(tmpdir(), "doormat-inspect-many-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -206,24 +210,28 @@ describe("classicWeakLinks: the classic stanzas a post-quantum file is only as s
   });
 });
 
+/** pqtree/: post-quantum files, clean, escrowed (both kinds), covertly escrowed and downgraded. Made once. */
+let pqTree: Promise<void> | undefined;
+const makePqTree = (): Promise<void> => (pqTree ??= (async () => {
+  await inDir(["keygen", "--pq", "-o", "pq.key"]);
+  await inDir(["keygen", "--pq", "--authority", "PQ Eyes", "-o", "govpq.key"]);
+  const pq = (await inDir(["pubkey", "pq.key"])).stdout.toString().trim();
+  const govPq = (await inDir(["pubkey", "govpq.key"])).stdout.toString().trim();
+  fs.mkdirSync(path.join(dir, "pqtree/sub"), { recursive: true });
+  await encrypt("pqtree/clean.age", ["-r", pq]);
+  await encrypt("pqtree/covert.age", ["-r", pq, "--escrow-covert", govPq]);
+  await encrypt("pqtree/sub/pq-escrowed.age", ["-r", pq, "--escrow", govPq]);
+  await encrypt("pqtree/classic-pq-escrowed.age", ["-r", pub, "--escrow", govPq]);
+  // doormat refuses to write a post-quantum file escrowed to a classic key; another tool could.
+  await loadXWing();
+  const fileKey = secureRandom(16);
+  const nonce = secureRandom(16);
+  const stanzas = [...new MlKem768X25519Recipient(decodePqRecipient(pq)).wrapFileKey(fileKey, secureRandom), ...new EscrowRecipient(decodeRecipient(govPub)).wrapFileKey(fileKey, secureRandom)];
+  fs.writeFileSync(path.join(dir, "pqtree/downgraded.age"), Buffer.concat([encodeHeader(stanzas, fileKey), nonce, sealChunks(payloadKey(fileKey, nonce), 0, new TextEncoder().encode("hi\n"), true)]));
+})());
+
 describe("post-quantum files in a tree (lawful-access-pq, covert PQ escrow, a classic-escrowed PQ file)", () => {
-  beforeAll(async () => {
-    await inDir(["keygen", "--pq", "-o", "pq.key"]);
-    await inDir(["keygen", "--pq", "--authority", "PQ Eyes", "-o", "govpq.key"]);
-    const pq = (await inDir(["pubkey", "pq.key"])).stdout.toString().trim();
-    const govPq = (await inDir(["pubkey", "govpq.key"])).stdout.toString().trim();
-    fs.mkdirSync(path.join(dir, "pqtree/sub"), { recursive: true });
-    await encrypt("pqtree/clean.age", ["-r", pq]);
-    await encrypt("pqtree/covert.age", ["-r", pq, "--escrow-covert", govPq]);
-    await encrypt("pqtree/sub/pq-escrowed.age", ["-r", pq, "--escrow", govPq]);
-    await encrypt("pqtree/classic-pq-escrowed.age", ["-r", pub, "--escrow", govPq]);
-    // doormat refuses to write a post-quantum file escrowed to a classic key; another tool could.
-    await loadXWing();
-    const fileKey = secureRandom(16);
-    const nonce = secureRandom(16);
-    const stanzas = [...new MlKem768X25519Recipient(decodePqRecipient(pq)).wrapFileKey(fileKey, secureRandom), ...new EscrowRecipient(decodeRecipient(govPub)).wrapFileKey(fileKey, secureRandom)];
-    fs.writeFileSync(path.join(dir, "pqtree/downgraded.age"), Buffer.concat([encodeHeader(stanzas, fileKey), nonce, sealChunks(payloadKey(fileKey, nonce), 0, new TextEncoder().encode("hi\n"), true)]));
-  });
+  beforeAll(makePqTree);
 
   it("--deny-escrow over the directory flags post-quantum escrow too: exit 3, every escrowed file named", async () => {
     const r = await inDir(["inspect", "--deny-escrow", "pqtree"]);
@@ -342,6 +350,19 @@ describe("--format sarif", () => {
     }>;
   }
   const sarif = async (...args: string[]): Promise<Sarif> => JSON.parse((await inDir(["inspect", "--format", "sarif", ...args])).stdout.toString()) as Sarif;
+
+  it("validates against the OASIS SARIF 2.1.0 (errata 01) JSON schema: escrowed, unreadable, post-quantum and clean trees", async () => {
+    const schema = JSON.parse(fs.readFileSync(new URL("./vectors/sarif-schema-2.1.0.json", import.meta.url), "utf8")) as Record<string, unknown>;
+    const validate = new Ajv04({ allErrors: true, strict: false }).compile(schema);
+    await makePqTree();
+    const logs = [await sarif("tree"), await sarif("pqtree"), await sarif("clean"), await sarif("tree/junk.age")];
+    expect(logs.map((l) => l.runs[0]?.results.length)).toEqual([2, 3, 0, 0]);
+    for (const log of logs) expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    // The validator is not a rubber stamp: a level SARIF does not define is refused.
+    const bad = structuredClone(logs[0]) as { runs: Array<{ results: Array<{ level: string }> }> };
+    (bad.runs[0]?.results[0] as { level: string }).level = "fatal";
+    expect(validate(bad)).toBe(false);
+  });
 
   it("has the SARIF 2.1.0 essentials (anchors §4.4) and one result per escrowed file", async () => {
     const log = await sarif("tree");
