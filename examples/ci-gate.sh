@@ -15,11 +15,12 @@
 #                   git clone --depth 1 "$DOORMAT_REPO" DIR && cd DIR && npm ci && npm install -g .
 #   REPORT_DIR    where the reports go (default: doormat-reports): selftest.xml, escrow.sarif
 #
-# GitLab CI, for example:
+# GitLab CI, for example, in a clone or fork of doormat's repository that also holds your age
+# files (doormat is installed from that checkout, as in github-workflow.yml):
 #   age-gate:
 #     image: node:20
-#     variables: { DOORMAT_REPO: "https://example.invalid/you/keys-under-doormats.git" }
-#     script: [ "examples/ci-gate.sh secrets/" ]
+#     before_script: [ "npm ci --no-audit --no-fund", "npm install -g ." ]
+#     script: [ "examples/ci-gate.sh examples/age-files/" ]
 #     artifacts: { when: always, reports: { junit: doormat-reports/selftest.xml } }
 set -uo pipefail
 

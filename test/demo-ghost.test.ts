@@ -61,6 +61,10 @@ describe("demo ghost --json --seed 42", () => {
     for (const f of ofType(seed42, "fact")) {
       expect({ type: "fact", ...FACTS[f.id as keyof typeof FACTS] }).toEqual(f);
       expect(sources).toContain(`## \`${f.id}\``);
+      // Every fact on screen carries a link to its source, and SOURCES.md cites the same link.
+      const urls = f.source.match(/https?:\/\/[^\s;,]+/g) ?? [];
+      expect(urls.length, f.id).toBeGreaterThan(0);
+      expect(sources).toContain(urls[urls.length - 1]);
     }
     for (const n of ofType(seed42, "narration")) expect(n.text).not.toMatch(/\n/);
   });

@@ -170,8 +170,10 @@ describe("examples/ CI gate", () => {
       for (const s of steps) expect(Boolean(s.run) !== Boolean(s.uses), JSON.stringify(s)).toBe(true);
     });
 
-    it("installs from a clone, gates with --deny-escrow, and publishes the JUnit file it wrote", () => {
-      expect(runs[0]?.run).toMatch(/git clone --depth 1 "\$DOORMAT_REPO"[\s\S]*npm ci[\s\S]*npm install -g \./);
+    it("installs from the checkout it runs in (no placeholder URL), gates with --deny-escrow, and publishes the JUnit file it wrote", () => {
+      expect(runs[0]?.run).toMatch(/^npm ci\b[^\n]*\nnpm install -g \.\n/);
+      expect(steps[0]?.uses).toMatch(/^actions\/checkout@/);
+      expect(JSON.stringify(wf)).not.toMatch(/example\.invalid|git clone/);
       const selftest = runs.find((s) => s.run?.includes("selftest"));
       const junitFile = /--output (\S+)/.exec(selftest?.run ?? "")?.[1];
       expect(selftest?.run).toContain("--format junit");
@@ -182,6 +184,14 @@ describe("examples/ CI gate", () => {
       // Steps after the gate still report when it fails.
       const gateIndex = steps.findIndex((s) => s.run?.includes("--deny-escrow"));
       for (const s of steps.slice(gateIndex + 1)) expect(s.if).toBe("always()");
+    });
+
+    it("as shipped, its AGE_FILES is a folder of this repository that the gate passes", async () => {
+      const folder = wf.env["AGE_FILES"] ?? "";
+      expect(existsSync(join(ROOT, folder))).toBe(true);
+      const r = await doormat(["inspect", "--deny-escrow", "--format", "github", folder], { cwd: ROOT });
+      expect(r.code, r.stderr.toString()).toBe(0);
+      expect(r.stdout.toString()).toMatch(/2 files: 0 escrowed, 0 unreadable, 2 clean/);
     });
 
     it("its doormat steps run as written (bash -e, doormat on the PATH): 0 on a clean tree, 3 on an escrowed one", () => {

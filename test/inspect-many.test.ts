@@ -7,10 +7,21 @@ import * as path from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fc, test as fcTest } from "@fast-check/vitest";
-import { postQuantumStatus } from "../src/crypto/inspect.js";
+import { classicWeakLinks, postQuantumStatus } from "../src/crypto/inspect.js";
+import { decodePqRecipient, decodeRecipient } from "../src/crypto/keys.js";
+import { loadXWing } from "../src/crypto/primitives.js";
+import { secureRandom } from "../src/crypto/random.js";
+import { EscrowRecipient } from "../src/crypto/recipients/escrow.js";
+import { MlKem768X25519Recipient } from "../src/crypto/recipients/mlkem768x25519.js";
+import { encodeHeader } from "../src/crypto/format/header.js";
+import { payloadKey, sealChunks } from "../src/crypto/format/stream.js";
 import { escapeGithubData, escapeGithubProperty, markdownCell, pathToUri } from "../src/ui/inspect-list.js";
 import { doormat, type RunResult } from "./cli-harness.js";
 import { loadVectors } from "./helpers.js";
+import ajvDraft04 from "ajv-draft-04";
+
+// ajv-draft-04 is CommonJS: under NodeNext its default import is module.exports, whose .default is the class.
+const Ajv04 = ajvDraft04.default;
 
 const dir = fs.mkdtempSync(path.join(tmpdir(), "doormat-inspect-many-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -185,6 +196,91 @@ describe("postQuantumStatus follows age-inspect's rule", () => {
   });
 });
 
+describe("classicWeakLinks: the classic stanzas a post-quantum file is only as strong as", () => {
+  it.each([
+    [["mlkem768x25519"], []],
+    [["mlkem768x25519", "doormat.example/lawful-access-pq"], []],
+    [["mlkem768x25519", "doormat.example/lawful-access"], ["doormat.example/lawful-access"]],
+    [["X25519", "mlkem768x25519", "X25519"], ["X25519"]],
+    [["X25519", "doormat.example/lawful-access-pq"], []], // classic to begin with: PQ escrow weakens nothing
+    [["X25519"], []],
+    [["scrypt"], []],
+  ] as Array<[string[], string[]]>)("%j -> %j", (types, want) => {
+    expect(classicWeakLinks(types)).toEqual(want);
+  });
+});
+
+/** pqtree/: post-quantum files, clean, escrowed (both kinds), covertly escrowed and downgraded. Made once. */
+let pqTree: Promise<void> | undefined;
+const makePqTree = (): Promise<void> => (pqTree ??= (async () => {
+  await inDir(["keygen", "--pq", "-o", "pq.key"]);
+  await inDir(["keygen", "--pq", "--authority", "PQ Eyes", "-o", "govpq.key"]);
+  const pq = (await inDir(["pubkey", "pq.key"])).stdout.toString().trim();
+  const govPq = (await inDir(["pubkey", "govpq.key"])).stdout.toString().trim();
+  fs.mkdirSync(path.join(dir, "pqtree/sub"), { recursive: true });
+  await encrypt("pqtree/clean.age", ["-r", pq]);
+  await encrypt("pqtree/covert.age", ["-r", pq, "--escrow-covert", govPq]);
+  await encrypt("pqtree/sub/pq-escrowed.age", ["-r", pq, "--escrow", govPq]);
+  await encrypt("pqtree/classic-pq-escrowed.age", ["-r", pub, "--escrow", govPq]);
+  // doormat refuses to write a post-quantum file escrowed to a classic key; another tool could.
+  await loadXWing();
+  const fileKey = secureRandom(16);
+  const nonce = secureRandom(16);
+  const stanzas = [...new MlKem768X25519Recipient(decodePqRecipient(pq)).wrapFileKey(fileKey, secureRandom), ...new EscrowRecipient(decodeRecipient(govPub)).wrapFileKey(fileKey, secureRandom)];
+  fs.writeFileSync(path.join(dir, "pqtree/downgraded.age"), Buffer.concat([encodeHeader(stanzas, fileKey), nonce, sealChunks(payloadKey(fileKey, nonce), 0, new TextEncoder().encode("hi\n"), true)]));
+})());
+
+describe("post-quantum files in a tree (lawful-access-pq, covert PQ escrow, a classic-escrowed PQ file)", () => {
+  beforeAll(makePqTree);
+
+  it("--deny-escrow over the directory flags post-quantum escrow too: exit 3, every escrowed file named", async () => {
+    const r = await inDir(["inspect", "--deny-escrow", "pqtree"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.toString()).toContain("lawful-access escrow found in 3 files: pqtree/classic-pq-escrowed.age, pqtree/downgraded.age, pqtree/sub/pq-escrowed.age");
+    const ls = lines(r);
+    expect(ls).toContainEqual(expect.stringMatching(/^ESCROWED +pqtree\/sub\/pq-escrowed\.age: lawful access: authority [0-9a-f]{8}; mlkem768x25519, doormat\.example\/lawful-access-pq; post-quantum: yes$/));
+    expect(ls).toContainEqual(expect.stringMatching(/^ESCROWED +pqtree\/downgraded\.age: .*post-quantum: no; only as strong as its classic doormat\.example\/lawful-access stanza$/));
+    expect(ls).toContainEqual(expect.stringMatching(/^ESCROWED +pqtree\/classic-pq-escrowed\.age: .*post-quantum: no$/));
+    expect(ls).toContainEqual(expect.stringMatching(/^ok +pqtree\/covert\.age: 2x mlkem768x25519; post-quantum: yes; 2 mlkem768x25519 stanzas: any could be a covert escrow$/));
+    expect(ls.at(-1)).toBe("5 files: 3 escrowed, 0 unreadable, 2 clean");
+    const gh = await inDir(["inspect", "--deny-escrow", "--format", "github", "pqtree"]);
+    expect(gh.code).toBe(3);
+    expect(lines(gh).filter((l) => l.startsWith("::error ")).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(["pqtree/classic-pq-escrowed.age", "pqtree/downgraded.age", "pqtree/sub/pq-escrowed.age"]);
+    const sarif = JSON.parse((await inDir(["inspect", "--format", "sarif", "pqtree"])).stdout.toString()) as { runs: Array<{ results: unknown[] }> };
+    expect(sarif.runs[0]?.results).toHaveLength(3);
+  });
+
+  it("--json names the post-quantum escrow stanza and its authority, the covert suspects and the weak link", async () => {
+    const docs = lines(await inDir(["inspect", "--json", "pqtree"])).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const byFile = new Map(docs.map((d) => [d["file"], d]));
+    const escrowed = byFile.get("pqtree/sub/pq-escrowed.age") as { stanzas: Array<Record<string, unknown>>; escrow_authorities: string[]; classic_weak_links: string[]; postquantum: string };
+    expect(escrowed.stanzas[1]).toMatchObject({ type: "doormat.example/lawful-access-pq", kind: "lawful-access", authority_id: escrowed.escrow_authorities[0] });
+    expect(escrowed.stanzas[1]?.["description"]).toMatch(/post-quantum authority [0-9a-f]{8}/);
+    expect(escrowed.classic_weak_links).toEqual([]);
+    expect(escrowed.postquantum).toBe("yes");
+    expect(byFile.get("pqtree/covert.age")).toMatchObject({ possible_covert_escrow: true, mlkem768x25519_stanzas: 2, x25519_stanzas: 0, lawful_access: false });
+    expect(byFile.get("pqtree/clean.age")).toMatchObject({ possible_covert_escrow: false, mlkem768x25519_stanzas: 1, classic_weak_links: [] });
+    expect(byFile.get("pqtree/downgraded.age")).toMatchObject({ postquantum: "no", classic_weak_links: ["doormat.example/lawful-access"], lawful_access: true });
+    expect(byFile.get("pqtree/classic-pq-escrowed.age")).toMatchObject({ postquantum: "no", classic_weak_links: [] });
+  });
+
+  it("one file: the view says post-quantum yes or no, and makes the 'only as strong as that key' point", async () => {
+    const down = (await inDir(["inspect", "pqtree/downgraded.age"], { env: { NO_COLOR: "1" } })).stdout.toString();
+    expect(down).toContain("post-quantum: no (a classic stanza protects the file key)");
+    expect(down).toMatch(/only as strong as that key:\n +doormat\.example\/lawful-access\n/);
+    expect(down).toContain("harvest now, decrypt later");
+    const pqEscrowed = (await inDir(["inspect", "pqtree/sub/pq-escrowed.age"], { env: { NO_COLOR: "1" } })).stdout.toString();
+    expect(pqEscrowed).toContain("post-quantum: yes");
+    expect(pqEscrowed).toContain("LAWFUL ACCESS: the file key is escrowed to post-quantum authority");
+    expect(pqEscrowed).not.toMatch(/unknown stanza type|does not know/);
+    expect(pqEscrowed).not.toContain("only as strong");
+    const covert = (await inDir(["inspect", "pqtree/covert.age"], { env: { NO_COLOR: "1" } })).stdout.toString();
+    expect(covert).toContain("2 mlkem768x25519 stanzas: they carry no key id either");
+    expect(covert).not.toContain("No escrow stanza");
+    for (const out of [down, pqEscrowed, covert]) for (const l of out.split("\n")) expect([...l].length, l).toBeLessThanOrEqual(80);
+  });
+});
+
 describe("--format github", () => {
   it("one ::error per escrowed file, a ::warning per unreadable one, and the summary", async () => {
     const r = await inDir(["inspect", "--deny-escrow", "--format", "github", "tree"]);
@@ -254,6 +350,19 @@ describe("--format sarif", () => {
     }>;
   }
   const sarif = async (...args: string[]): Promise<Sarif> => JSON.parse((await inDir(["inspect", "--format", "sarif", ...args])).stdout.toString()) as Sarif;
+
+  it("validates against the OASIS SARIF 2.1.0 (errata 01) JSON schema: escrowed, unreadable, post-quantum and clean trees", async () => {
+    const schema = JSON.parse(fs.readFileSync(new URL("./vectors/sarif-schema-2.1.0.json", import.meta.url), "utf8")) as Record<string, unknown>;
+    const validate = new Ajv04({ allErrors: true, strict: false }).compile(schema);
+    await makePqTree();
+    const logs = [await sarif("tree"), await sarif("pqtree"), await sarif("clean"), await sarif("tree/junk.age")];
+    expect(logs.map((l) => l.runs[0]?.results.length)).toEqual([2, 3, 0, 0]);
+    for (const log of logs) expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    // The validator is not a rubber stamp: a level SARIF does not define is refused.
+    const bad = structuredClone(logs[0]) as { runs: Array<{ results: Array<{ level: string }> }> };
+    (bad.runs[0]?.results[0] as { level: string }).level = "fatal";
+    expect(validate(bad)).toBe(false);
+  });
 
   it("has the SARIF 2.1.0 essentials (anchors §4.4) and one result per escrowed file", async () => {
     const log = await sarif("tree");

@@ -21,7 +21,7 @@ import { HeaderError, NoMatchError } from "../src/crypto/errors.js";
 import { encodeB64 } from "../src/crypto/format/base64.js";
 import { encodeStanza, type Stanza } from "../src/crypto/format/header.js";
 import {
-  KeyFormatError, decodeAnyRecipient, decodePqIdentity, decodePqRecipient, decodeRecipient, encodePqIdentity, encodePqRecipient,
+  KeyFormatError, decodeAnyRecipient, decodePqIdentity, decodePqRecipient, decodeRecipient, encodeIdentity, encodePqIdentity, encodePqRecipient,
   generateKeyPair, generatePqKeyPair, parseIdentityFile, parseRecipientsFile, pqPublicKey,
 } from "../src/crypto/keys.js";
 import { loadXWing, primitives, xwing } from "../src/crypto/primitives.js";
@@ -379,5 +379,21 @@ describe.skipIf(!/^v?1\.[0-2]\./.test(ageVersion))(`stock age ${ageVersion || "(
   it("refuses an age1pq1 recipient", () => {
     const r = spawnSync(AGE as string, ["-r", encodePqRecipient(alice.publicKey)], { input: "x" });
     expect(r.status).not.toBe(0);
+  });
+
+  it("still opens a classic file escrowed to a post-quantum authority: it skips the lawful-access-pq stanza", async () => {
+    await loadXWing();
+    const file = encrypt(utf8("classic, with post-quantum escrow"), [new X25519Recipient(classic.publicKey), new PqEscrowRecipient(govPq.publicKey)]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "doormat-pq-age-"));
+    try {
+      fs.writeFileSync(path.join(dir, "k.key"), encodeIdentity(classic.secretKey) + "\n");
+      fs.writeFileSync(path.join(dir, "f.age"), file);
+      const r = spawnSync(AGE as string, ["-d", "-i", path.join(dir, "k.key"), path.join(dir, "f.age")]);
+      expect(r.stderr.toString()).toBe("");
+      expect(r.stdout.toString()).toBe("classic, with post-quantum escrow");
+      expect(decrypt(file, [new PqAuthorityIdentity(govPq.seed)])).toEqual(utf8("classic, with post-quantum escrow"));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -23,7 +23,9 @@ export function inspectJson(r: InspectReport, file: string | undefined): Record<
     lawful_access: r.lawfulAccess,
     escrow_authorities: r.escrowAuthorities,
     x25519_stanzas: r.x25519Count,
-    possible_covert_escrow: r.x25519Count >= 2,
+    possible_covert_escrow: r.x25519Count >= 2 || r.mlkem768x25519Count >= 2,
+    mlkem768x25519_stanzas: r.mlkem768x25519Count,
+    classic_weak_links: r.classicWeakLinks,
     stanzas: r.stanzas.map((s) => ({
       type: s.type,
       args: s.args,

@@ -8,7 +8,8 @@ import { concat } from "./bytes.js";
 import { HeaderReader, type Header, type Stanza } from "./format/header.js";
 import { ArmorDecoder, looksArmored } from "./format/armor.js";
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, NONCE_SIZE, TAG_SIZE } from "./format/stream.js";
-import { ESCROW_TYPE, escrowAuthorities as escrowAuthoritiesOf } from "./recipients/escrow.js";
+import { ESCROW_PQ_TYPE, ESCROW_TYPE, escrowAuthorities as escrowAuthoritiesOf } from "./recipients/escrow.js";
+import { MLKEM768X25519_TYPE } from "./recipients/mlkem768x25519.js";
 import { SCRYPT_TYPE } from "./recipients/scrypt.js";
 import { X25519_TYPE } from "./recipients/x25519.js";
 
@@ -41,6 +42,16 @@ export interface InspectReport {
   readonly lawfulAccess: boolean;
   /** Number of X25519 stanzas: with two or more, any one could be a covert escrow. */
   readonly x25519Count: number;
+  /**
+   * Number of `mlkem768x25519` stanzas: with two or more, any one could be a covert
+   * post-quantum escrow (`--escrow-covert` with a post-quantum authority writes exactly one).
+   */
+  readonly mlkem768x25519Count: number;
+  /**
+   * The classic stanza types of a file that also has post-quantum stanzas: the file is only as
+   * strong as those classic keys (see {@link classicWeakLinks}). Empty otherwise.
+   */
+  readonly classicWeakLinks: readonly string[];
   /** Bytes read, armor included (equals headerSize + payloadSize for a binary file). */
   readonly inputSize: number;
   /** Whether the file key is protected only by post-quantum stanzas: see {@link postQuantumStatus}. */
@@ -56,7 +67,9 @@ function describe(s: Stanza): StanzaReport {
       return { ...base, kind: "scrypt", description: `passphrase (scrypt, work factor ${s.args[1] ?? "?"})` };
     case ESCROW_TYPE:
       return { ...base, kind: "lawful-access", authorityId: s.args[0] ?? "", description: `LAWFUL ACCESS: the file key is escrowed to authority ${s.args[0] ?? "?"}` };
-    case "mlkem768x25519":
+    case ESCROW_PQ_TYPE:
+      return { ...base, kind: "lawful-access", authorityId: s.args[0] ?? "", description: `LAWFUL ACCESS: the file key is escrowed to post-quantum authority ${s.args[0] ?? "?"}` };
+    case MLKEM768X25519_TYPE:
       return { ...base, kind: "post-quantum", description: "post-quantum hybrid recipient (ML-KEM-768 + X25519)" };
     default:
       return { ...base, kind: "unknown", description: "unknown stanza type (ignored by decryptors that do not know it)" };
@@ -130,6 +143,8 @@ export class Inspector {
       escrowAuthorities,
       lawfulAccess: escrowAuthorities.length > 0,
       x25519Count: stanzas.filter((s) => s.kind === "x25519").length,
+      mlkem768x25519Count: stanzas.filter((s) => s.type === MLKEM768X25519_TYPE).length,
+      classicWeakLinks: classicWeakLinks(header.stanzas.map((s) => s.type)),
       inputSize: this.#input,
       postQuantum: postQuantumStatus(header.stanzas.map((s) => s.type)),
     };
@@ -171,4 +186,25 @@ export function postQuantumStatus(stanzaTypes: readonly string[]): PostQuantumSt
     if (POST_QUANTUM_STANZA_TYPES.has(t)) status = "yes";
   }
   return status;
+}
+
+/** Post-quantum recipient stanza types (not escrow, not scrypt): what makes a file meant to be post-quantum. */
+const POST_QUANTUM_RECIPIENT_TYPES: ReadonlySet<string> = new Set(["mlkem768x25519", "mlkem768p256tag"]);
+
+/**
+ * The weak links of a mixed file: when a header has post-quantum stanzas next to classic ones
+ * (doormat refuses to write such a file, but another tool, or a hand, can), an adversary with a
+ * quantum computer opens it through the classic one. A post-quantum file escrowed to a classic
+ * authority key is the case in point: it is only as strong as the authority's X25519 key.
+ *
+ * A classic file escrowed to a post-quantum authority has no weak link in this sense: it was
+ * classic to begin with, and the post-quantum escrow stanza weakens nothing.
+ *
+ * @param stanzaTypes - the header's stanza types, in order
+ * @returns the distinct classic types, in header order, if any post-quantum recipient stanza
+ *   (`mlkem768x25519`, `mlkem768p256tag`) is present; else an empty list. Never throws.
+ */
+export function classicWeakLinks(stanzaTypes: readonly string[]): string[] {
+  if (!stanzaTypes.some((t) => POST_QUANTUM_RECIPIENT_TYPES.has(t))) return [];
+  return [...new Set(stanzaTypes.filter((t) => CLASSIC_STANZA_TYPES.has(t)))];
 }

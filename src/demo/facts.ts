@@ -87,7 +87,8 @@ export const FACTS = {
   ghostHypothetical: {
     id: "ghostHypothetical",
     text: 'Levy later called the ghost "hypothetical", "always intended as a starting point for discussion".',
-    source: "City A.M., Ian Levy's reply to the open letter on the ghost proposal, May 2019",
+    source:
+      'City A.M., "Apple, Google and Whatsapp slam GCHQ over \'ghost\' eavesdropping plans", 30 May 2019 (Levy\'s reply to the open letter), https://cityam.com/?p=1018344',
   },
   ghostLetter: {
     id: "ghostLetter",

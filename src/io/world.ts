@@ -111,8 +111,16 @@ export async function openWorldDir(dir: string, force: boolean, cwd: string): Pr
       const dirOf = path.dirname(file);
       try {
         if (!made.has(dirOf)) {
-          await fsp.mkdir(dirOf, { recursive: true });
-          made.add(dirOf);
+          // One level at a time, never `recursive: true`: a mkdir still in flight when a signal
+          // handler removes the temporary directory must fail (ENOENT), not create it again.
+          const levels: string[] = [];
+          for (let d = dirOf; !made.has(d) && d.startsWith(tmp + path.sep); d = path.dirname(d)) levels.unshift(d);
+          for (const d of levels) {
+            await fsp.mkdir(d).catch((e: NodeJS.ErrnoException) => {
+              if (e.code !== "EEXIST") throw e;
+            });
+            made.add(d);
+          }
         }
         await fsp.writeFile(file, data, { mode: options?.secret ? 0o600 : 0o644 });
         if (options?.secret) await fsp.chmod(file, 0o600);

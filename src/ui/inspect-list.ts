@@ -79,7 +79,9 @@ function detail(e: InspectEntry): string {
   });
   parts.push(`${types.join(", ")}${r.armored ? ", armored" : ""}`);
   parts.push(`post-quantum: ${r.postQuantum}`);
+  if (r.classicWeakLinks.length > 0) parts.push(`only as strong as its classic ${r.classicWeakLinks.join(", ")} stanza`);
   if (r.x25519Count >= 2) parts.push(`${r.x25519Count} X25519 stanzas: any could be a covert escrow`);
+  if (r.mlkem768x25519Count >= 2) parts.push(`${r.mlkem768x25519Count} mlkem768x25519 stanzas: any could be a covert escrow`);
   if (r.plaintextSize === null) parts.push("payload truncated or of an impossible size");
   return parts.join("; ");
 }
