@@ -111,8 +111,21 @@ export async function openWorldDir(dir: string, force: boolean, cwd: string): Pr
       const dirOf = path.dirname(file);
       try {
         if (!made.has(dirOf)) {
-          await fsp.mkdir(dirOf, { recursive: true });
-          made.add(dirOf);
+          // One level at a time, never `recursive`: a mkdir already in libuv's thread pool runs
+          // even after a signal handler has removed the temporary directory, and a recursive
+          // one would make it again (a half world beside the target). A plain mkdir under a
+          // removed directory fails instead.
+          let at = tmp;
+          for (const part of path.relative(tmp, dirOf).split(path.sep)) {
+            at = path.join(at, part);
+            if (made.has(at)) continue;
+            try {
+              await fsp.mkdir(at, { mode: 0o755 });
+            } catch (e) {
+              if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+            }
+            made.add(at);
+          }
         }
         await fsp.writeFile(file, data, { mode: options?.secret ? 0o600 : 0o644 });
         if (options?.secret) await fsp.chmod(file, 0o600);
