@@ -608,7 +608,11 @@ describe("armored files", () => {
   const armorLines = (): string[] => armoredBigCt.toString("latin1").split("\n");
   const edit = (f: (ls: string[]) => string[]): string => f(armorLines()).join("\n");
   const setChar = (l: string, i: number, c: string): string => l.slice(0, i) + c + l.slice(i + 1);
-  const mid = (): number => Math.floor(armorLines().length / 2);
+  // Counted once: the edits call mid() for every line, and splitting the whole ~180 KB file
+  // each time made "two lines swapped" quadratic (11 s under moderate load, 136 s on a loaded
+  // one). armoredBigCt is made in beforeAll and never changes.
+  let midLine: number | undefined;
+  const mid = (): number => (midLine ??= Math.floor(armorLines().length / 2));
 
   const damaged: Array<[string, () => string]> = [
     ["an invalid character in a line", () => edit((ls) => ls.map((l, i) => (i === mid() ? setChar(l, 10, "!") : l)))],
