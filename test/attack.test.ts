@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { BIN, doormat, type RunResult } from "./cli-harness.js";
+import { BIN, cliEnv, doormat, type RunResult } from "./cli-harness.js";
 
 const dir = fs.mkdtempSync(path.join(tmpdir(), "doormat-attack-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +64,7 @@ describe("inspect -o never replaces a file it inspects", () => {
     fs.writeFileSync(at("out-tree/x.age"), ciphertext);
     const fd = fs.openSync(at("out-tree/x.age"), "a");
     try {
-      const r = spawnSync(process.execPath, [BIN, "inspect", "out-tree"], { cwd: dir, stdio: ["ignore", fd, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+      const r = spawnSync(process.execPath, [BIN, "inspect", "out-tree"], { cwd: dir, stdio: ["ignore", fd, "pipe"], env: cliEnv() });
       expect(r.status).toBe(1);
       expect(r.stderr.toString()).toMatch(/^doormat: error: standard output is the same file as the input "out-tree\/x\.age"\n/);
     } finally {
@@ -108,7 +108,7 @@ describe("-o /dev/stdout is standard output, wherever the shell pointed it", () 
   const runTo = (file: string, args: string[]): ReturnType<typeof spawnSync> => {
     const fd = fs.openSync(at(file), "a");
     try {
-      return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", fd, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+      return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", fd, "pipe"], env: cliEnv() });
     } finally {
       fs.closeSync(fd);
     }

@@ -17,7 +17,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BIN } from "./cli-harness.js";
+import { BIN, cliEnv } from "./cli-harness.js";
 import { loadVectors, onPath, sha256hex, type Vector } from "./helpers.js";
 
 const vectors = loadVectors();
@@ -37,7 +37,7 @@ const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Spawn asynchronously (the vectors run a few at a time) and collect everything. */
 function exec(cmd: string, args: string[], input: string): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(cmd, args, { env: cliEnv() });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (d: Buffer) => out.push(d));

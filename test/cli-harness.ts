@@ -3,12 +3,44 @@
  */
 import { PassThrough, Readable } from "node:stream";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { createCipheriv, createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 import { run } from "../src/cli.js";
 import type { Deps } from "../src/commands/context.js";
-import { secureRandom, type RandomSource } from "../src/crypto/random.js";
+import { seededRandom, type RandomSource } from "../src/crypto/random.js";
 
 export const BIN = fileURLToPath(new URL("../dist/cli/doormat.js", import.meta.url));
+
+/**
+ * The randomness in-process runs get unless a test passes its own: a seeded stream per test
+ * (file, test name), so that keys, nonces and ciphertexts are the same on every run and a rare
+ * value cannot make CI fail at random. Each call continues the test's stream, so two keys made
+ * in one test still differ. Hooks (beforeAll) draw from the file's own stream. Real secure
+ * randomness is still exercised by the spawned-CLI tests and by `testRandom` opt-outs.
+ */
+const streams = new Map<string, RandomSource>();
+export function testRandom(): RandomSource {
+  const { testPath, currentTestName } = expect.getState();
+  const key = `${testPath ?? "?"} > ${currentTestName ?? "(hooks)"}`;
+  let s = streams.get(key);
+  if (s === undefined) {
+    s = seededRandom(`doormat test: ${key.slice(key.lastIndexOf("/test/") + 1)}`);
+    streams.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * Deterministic pseudo-random test data (plaintexts, junk), from a ChaCha20 keystream keyed by
+ * `label`: the same bytes on every run, fast enough for tens of MiB. Each call continues the
+ * stream. Test data only; not a RandomSource for keys.
+ */
+export function pseudoRandomStream(label: string): (n: number) => Buffer {
+  const key = createHash("sha256").update(`doormat test data: ${label}`).digest();
+  const cipher = createCipheriv("chacha20", key, Buffer.alloc(16));
+  return (n) => cipher.update(Buffer.alloc(n));
+}
 
 export interface RunResult {
   code: number;
@@ -54,7 +86,7 @@ export async function doormat(args: string[], o: RunOptions = {}): Promise<RunRe
       return p;
     },
     waitForEnter: async () => {},
-    random: o.random ?? secureRandom,
+    random: o.random ?? testRandom(),
     now: () => new Date("2026-01-02T03:04:05Z"),
     scryptWorkFactor: o.scryptWorkFactor ?? 10,
     sleep: o.sleep ?? (async () => {}),
@@ -71,12 +103,26 @@ export async function doormat(args: string[], o: RunOptions = {}): Promise<RunRe
   }
 }
 
+/**
+ * Variables doormat or the example scripts read. A spawned test process must not inherit them
+ * from whoever runs the tests (a CI runner's FORCE_COLOR, COLUMNS, REPORT_DIR or
+ * GITHUB_STEP_SUMMARY would change the output, or write into the real job summary).
+ */
+const READ_BY_DOORMAT = ["NO_COLOR", "FORCE_COLOR", "COLORTERM", "COLUMNS", "LINES", "GITHUB_STEP_SUMMARY", "DOORMAT_DEBUG", "DOORMAT", "DOORMAT_REPO", "REPORT_DIR", "STEP"];
+
+/** The environment for a spawned doormat (or example script): this one without READ_BY_DOORMAT, NO_COLOR=1, then `extra`. */
+export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !READ_BY_DOORMAT.includes(k)) env[k] = v;
+  return { ...env, NO_COLOR: "1", ...extra };
+}
+
 /** Spawn the built command. */
 export function spawnDoormat(args: string[], o: { input?: Uint8Array | string; cwd?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<Buffer> {
   return spawnSync(process.execPath, [BIN, ...args], {
     input: o.input,
     cwd: o.cwd,
-    env: { ...process.env, NO_COLOR: "1", ...o.env },
+    env: cliEnv(o.env),
     maxBuffer: 1 << 30,
   });
 }

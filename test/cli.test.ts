@@ -6,8 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createHash, randomBytes } from "node:crypto";
-import { doormat, spawnDoormat, type RunOptions, type RunResult } from "./cli-harness.js";
+import { createHash } from "node:crypto";
+import { doormat, pseudoRandomStream, spawnDoormat, type RunOptions, type RunResult } from "./cli-harness.js";
+
+/** Test data: seeded, so every run sees the same bytes (see pseudoRandomStream). */
+const testBytes = pseudoRandomStream("cli.test");
 import { createProgram } from "../src/cli.js";
 import type { Deps } from "../src/commands/context.js";
 import { decodeRecipient } from "../src/crypto/keys.js";
@@ -209,7 +212,7 @@ describe("keygen", () => {
   });
 
   it.each([[""], ["x".repeat(101)], ["tab\there"], ["naïve"], ["new\nline"]])("--authority %j is refused", async (name) => {
-    const f = p(`bad-authority-${randomBytes(4).toString("hex")}.key`);
+    const f = p(`bad-authority-${testBytes(4).toString("hex")}.key`);
     const r = await doormat(["keygen", "--authority", name, "-o", f]);
     expectFailure(r, /--authority/);
     expect(fs.existsSync(f)).toBe(false);
@@ -255,9 +258,9 @@ describe("encrypt and decrypt round trips", () => {
   const plaintexts: Array<[string, Uint8Array]> = [
     ["empty", new Uint8Array(0)],
     ["short text", Buffer.from("hello, world\n")],
-    ["one full chunk", randomBytes(65536)],
-    ["just over a chunk", randomBytes(65537)],
-    ["several chunks", randomBytes(3 * 65536 + 123)],
+    ["one full chunk", testBytes(65536)],
+    ["just over a chunk", testBytes(65537)],
+    ["several chunks", testBytes(3 * 65536 + 123)],
   ];
 
   it.each(plaintexts)("stdin to stdout and back: %s", async (_name, pt) => {
@@ -291,7 +294,7 @@ describe("encrypt and decrypt round trips", () => {
 
   it("files: INPUT and -o, leaving no temporary files behind", async () => {
     const d = freshDir();
-    const pt = randomBytes(200_000);
+    const pt = testBytes(200_000);
     fs.writeFileSync(path.join(d, "plain.bin"), pt);
     const e = await doormat(["encrypt", "-r", keys.alice.pub, "-o", path.join(d, "plain.bin.age"), path.join(d, "plain.bin")]);
     expectOk(e);
@@ -519,7 +522,7 @@ describe("terminals", () => {
 describe("output files", () => {
   it("a failed decrypt with -o leaves no file and no temporary file", async () => {
     const d = freshDir();
-    const ct = await encryptTo(randomBytes(150_000), ["-r", keys.alice.pub]);
+    const ct = await encryptTo(testBytes(150_000), ["-r", keys.alice.pub]);
     fs.writeFileSync(path.join(d, "m.age"), ct);
     // Wrong key.
     let r = await doormat(["decrypt", "-i", keys.bob.file, "-o", path.join(d, "out")], { stdin: ct });
@@ -806,7 +809,7 @@ describe("inspect", () => {
   let plainFile: string;
   let escrowFile: string;
   let escrowArmored: string;
-  const PT = randomBytes(70_000);
+  const PT = testBytes(70_000);
 
   beforeAll(async () => {
     const d = freshDir();
@@ -1044,7 +1047,7 @@ describe("spawned dist/cli/doormat.js", () => {
     expect(fs.statSync(key).mode & 0o777).toBe(0o600);
     const pub = spawnDoormat(["pubkey", key]).stdout.toString().trim();
     expect(pub).toMatch(/^age1[0-9a-z]{58}$/);
-    const pt = randomBytes(200_000);
+    const pt = testBytes(200_000);
     const e = spawnDoormat(["encrypt", "-r", pub, "--escrow", keys.auth.pub], { input: pt });
     expect(e.status, e.stderr.toString()).toBe(0);
     for (const id of [key, keys.auth.file]) {

@@ -14,7 +14,7 @@ import { encrypt } from "../src/crypto/age.js";
 import { ScryptRecipient } from "../src/crypto/recipients/scrypt.js";
 import { X25519Recipient } from "../src/crypto/recipients/x25519.js";
 import { decodeRecipient } from "../src/crypto/keys.js";
-import { BIN, doormat } from "./cli-harness.js";
+import { BIN, cliEnv, doormat } from "./cli-harness.js";
 import { onPath } from "./helpers.js";
 
 const AGE = onPath("age");
@@ -115,8 +115,8 @@ function onTerminal(argv: string[], lines: string[]): SpawnSyncReturns<Buffer> {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const r = spawnSync(SCRIPT as string, ["-qec", argv.map(q).join(" "), "/dev/null"], {
     input: lines.map((l) => `${l}\n`).join(""),
-    timeout: 60_000,
-    env: { ...process.env, NO_COLOR: "1" },
+    timeout: 240_000,
+    env: cliEnv(),
   });
   if (r.error) throw r.error;
   return r;
@@ -145,7 +145,7 @@ describe.skipIf(!AGE || !SCRIPT)(`made with stock age -p${!AGE || !SCRIPT ? " (s
   it.skipIf(!SETSID)("without a terminal (setsid: no controlling tty), the error says there is none to ask on", () => {
     const enc = at("age.key.age");
     if (!fs.existsSync(enc)) onTerminal([AGE as string, "-p", "-o", enc, at("plain.key")], [PASS, PASS]);
-    const r = spawnSync(SETSID as string, ["-w", process.execPath, BIN, "decrypt", "-i", enc, at("msg.age")], { input: `${PASS}\n`, env: { ...process.env, NO_COLOR: "1" } });
+    const r = spawnSync(SETSID as string, ["-w", process.execPath, BIN, "decrypt", "-i", enc, at("msg.age")], { input: `${PASS}\n`, env: cliEnv() });
     expect(r.status).toBe(1);
     const err = r.stderr.toString();
     expect(oneErrorLine(err)).toMatch(/identity file ".*age\.key\.age" is protected by a passphrase, and there is no terminal to ask for it/);

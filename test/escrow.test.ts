@@ -13,7 +13,7 @@ import { authorityId, generateKeyPair } from "../src/crypto/keys.js";
 import { loadBackends, primitives } from "../src/crypto/primitives.js";
 
 const backends = await loadBackends();
-import { secureRandom, seededRandom, type RandomSource } from "../src/crypto/random.js";
+import { seededRandom, type RandomSource } from "../src/crypto/random.js";
 import { AuthorityIdentity, CovertEscrowRecipient, ESCROW_TYPE, EscrowRecipient, escrowAuthorities } from "../src/crypto/recipients/escrow.js";
 import { X25519Identity, X25519Recipient } from "../src/crypto/recipients/x25519.js";
 import { ScryptRecipient } from "../src/crypto/recipients/scrypt.js";
@@ -67,8 +67,9 @@ describe("lawful-access stanza (DESIGN.md)", () => {
   });
 
   it("a lawful-access stanza for another authority is skipped, not an error", () => {
-    const other = generateKeyPair(secureRandom);
-    const stanza = new EscrowRecipient(other.publicKey).wrapFileKey(FILE_KEY, secureRandom);
+    const random = seededRandom("escrow test: another authority");
+    const other = generateKeyPair(random);
+    const stanza = new EscrowRecipient(other.publicKey).wrapFileKey(FILE_KEY, random);
     expect(new AuthorityIdentity(AUTHORITY_SECRET).unwrapFileKey(stanza)).toBeNull();
   });
 

@@ -10,17 +10,17 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XMLParser } from "fast-xml-parser";
 import { parse as parseYaml } from "yaml";
-import { BIN, doormat } from "./cli-harness.js";
+import { BIN, cliEnv, doormat } from "./cli-harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const env = { ...process.env, DOORMAT: `${process.execPath} ${BIN}`, NO_COLOR: "1" };
+const env = cliEnv({ DOORMAT: `${process.execPath} ${BIN}` });
 
 describe("examples/", () => {
   const dir = mkdtempSync(join(tmpdir(), "doormat-examples-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("talk.sh tells the story with CLI commands only, and the attacker reads the note", () => {
-    const r = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { env, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { env, encoding: "utf8", timeout: 240_000 });
     expect(r.stderr).not.toMatch(/doormat: error/);
     expect(r.status).toBe(0);
     const out = r.stdout;
@@ -31,17 +31,17 @@ describe("examples/", () => {
   });
 
   it("talk.sh works as its header says: a relative DOORMAT from the clone, or none from anywhere, at 60 columns", () => {
-    const documented = spawnSync("bash", ["examples/talk.sh"], { cwd: ROOT, env: { ...process.env, DOORMAT: "node dist/cli/doormat.js", NO_COLOR: "1", COLUMNS: "60" }, encoding: "utf8", timeout: 120_000 });
+    const documented = spawnSync("bash", ["examples/talk.sh"], { cwd: ROOT, env: cliEnv({ DOORMAT: "node dist/cli/doormat.js", COLUMNS: "60" }), encoding: "utf8", timeout: 240_000 });
     expect(documented.stderr).not.toMatch(/doormat: error|Error:/);
     expect(documented.status).toBe(0);
     // The story's own lines fit 60 columns (keygen's key lines and inspect's report are the CLI's).
     const lines = documented.stdout.split("\n");
     const ours = [...lines.filter((l) => l.startsWith("# ") || l.startsWith("$ ")), ...lines.slice(lines.findIndex((l) => l.startsWith("$ doormat demo")))];
     for (const l of ours) expect([...l].length, l).toBeLessThanOrEqual(60);
-    const anywhere = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { cwd: dir, env: { ...process.env, DOORMAT: "", PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, NO_COLOR: "1" }, encoding: "utf8", timeout: 120_000 });
+    const anywhere = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { cwd: dir, env: cliEnv({ DOORMAT: "", PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }), encoding: "utf8", timeout: 240_000 });
     expect(anywhere.status).toBe(0);
     expect(anywhere.stdout).toContain("What one leaked key did");
-  }, 240_000);
+  }, 600_000);
 
   it("talk.sh runs with doormat on PATH (npm link), the way the README sets it up", () => {
     // Regression: DOORMAT=doormat made the script's doormat() function call itself until bash
@@ -50,11 +50,11 @@ describe("examples/", () => {
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, "doormat"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
     chmodSync(join(bin, "doormat"), 0o755);
-    const r = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { cwd: dir, env: { ...process.env, DOORMAT: "", PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, NO_COLOR: "1" }, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { cwd: dir, env: cliEnv({ DOORMAT: "", PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` }), encoding: "utf8", timeout: 240_000 });
     expect(r.stderr).not.toMatch(/Segmentation fault|doormat: error/);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("What one leaked key did");
-  }, 120_000);
+  }, 300_000);
 
   it("ci-reject-escrow.sh exits 0 for clean files, 3 for escrowed ones, 1 for garbage", async () => {
     const key = join(dir, "k.key");
@@ -77,7 +77,7 @@ describe("examples/", () => {
   });
 
   it("library.ts runs and shows the authority reading Bob's message", () => {
-    const r = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "examples/library.ts")], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "examples/library.ts")], { encoding: "utf8", timeout: 240_000 });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Authority reads: the source agreed to meet");
     expect(r.stdout).toContain("cannot read it");
@@ -107,7 +107,7 @@ describe("examples/ CI gate", () => {
   });
 
   const gate = (cwd: string, args: string[], extraEnv: Record<string, string> = {}) =>
-    spawnSync("bash", [join(ROOT, "examples/ci-gate.sh"), ...args], { cwd, env: { ...env, ...extraEnv }, encoding: "utf8", timeout: 120_000 });
+    spawnSync("bash", [join(ROOT, "examples/ci-gate.sh"), ...args], { cwd, env: { ...env, ...extraEnv }, encoding: "utf8", timeout: 240_000 });
 
   it("ci-gate.sh: a clean tree passes, and the JUnit report a parser reads has no failure", () => {
     const r = gate(dir, ["clean"]);
@@ -148,7 +148,7 @@ describe("examples/ CI gate", () => {
     const prefix = join(dir, "npm-prefix");
     const r = spawnSync("bash", [join(ROOT, "examples/ci-gate.sh"), "clean"], {
       cwd: dir,
-      env: { ...process.env, PATH: `${join(prefix, "bin")}:/usr/bin:/bin`, NO_COLOR: "1", DOORMAT_REPO: ROOT, npm_config_prefix: prefix, REPORT_DIR: join(dir, "reports-install") },
+      env: { ...cliEnv(), PATH: `${join(prefix, "bin")}:/usr/bin:/bin`, DOORMAT_REPO: ROOT, npm_config_prefix: prefix, REPORT_DIR: join(dir, "reports-install") },
       encoding: "utf8",
       timeout: 900_000,
     });

@@ -488,7 +488,7 @@ describe("differential fuzzer: doormat vs age 1.1.1 vs age-encryption, refereed 
     expect(judge({ ...base, names: ["armor: whitespace before BEGIN"], doormat: no }, no, yes).join()).toMatch(/spec says accept/);
   });
 
-  it.runIf(AGE !== null)(`${ONLY === null ? CASES : 1} seeded cases (seed ${JSON.stringify(SEED)})`, { timeout: SLOW ? 3_600_000 : 120_000 }, async () => {
+  it.runIf(AGE !== null)(`${ONLY === null ? CASES : 1} seeded cases (seed ${JSON.stringify(SEED)})`, { timeout: SLOW ? 3_600_000 : 600_000 }, async () => {
     const indices = ONLY === null ? Array.from({ length: CASES }, (_, i) => i) : [ONLY];
     const failures: string[] = [];
     const seen = new Map<string, number>();

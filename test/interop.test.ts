@@ -13,12 +13,12 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, test } from "vitest";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Decrypter, Encrypter, armor, generateIdentity, identityToRecipient } from "age-encryption";
-import { BIN, doormat, spawnDoormat, type RunOptions, type RunResult } from "./cli-harness.js";
+import { BIN, cliEnv, doormat, pseudoRandomStream, spawnDoormat, type RunOptions, type RunResult } from "./cli-harness.js";
 import { onPath } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -51,10 +51,12 @@ const PASSPHRASE_CASES: [number, boolean][] = [[1, false], [65537, true]];
 const PASSPHRASE = "correct horse battery staple";
 
 const plaintexts = new Map<number, Buffer>();
+/** Seeded: every run sees the same bytes (see pseudoRandomStream). */
+const testBytes = pseudoRandomStream("interop.test");
 function plaintext(size: number): Buffer {
   let p = plaintexts.get(size);
   if (p === undefined) {
-    p = randomBytes(size);
+    p = testBytes(size);
     plaintexts.set(size, p);
   }
   return p;
@@ -71,10 +73,10 @@ function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
 // ---------------------------------------------------------------------------------------------
 // Running things
 
-const TIMEOUT_MS = 60_000;
+const TIMEOUT_MS = 240_000; // a hang detector, not a speed check: CI is a loaded 2-core machine
 
 function exec(cmd: string, args: string[], input?: Uint8Array | string): SpawnSyncReturns<Buffer> {
-  const r = spawnSync(cmd, args, { input, maxBuffer: 1 << 30, timeout: TIMEOUT_MS, env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(cmd, args, { input, maxBuffer: 1 << 30, timeout: TIMEOUT_MS, env: cliEnv() });
   if (r.error) throw r.error;
   return r;
 }
@@ -119,7 +121,7 @@ function onTerminal(argv: string[], lines: string[]): SpawnSyncReturns<Buffer> {
     input: lines.map((l) => `${l}\n`).join(""),
     timeout: TIMEOUT_MS,
     maxBuffer: 1 << 30,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: cliEnv(),
   });
   if (r.error) throw r.error;
   // script passes the terminal's output (prompts, errors) through its stdout.

@@ -26,15 +26,19 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { doormat, spawnDoormat, type RunResult } from "./cli-harness.js";
+import { doormat, pseudoRandomStream, spawnDoormat, type RunResult } from "./cli-harness.js";
+
+/** Seeded test data and keys: every run sees the same bytes (see pseudoRandomStream). */
+const testBytes = pseudoRandomStream("large-files.test");
+const random = seededRandom("large-files.test");
 import { onPath } from "./helpers.js";
 import { Decrypter, beginEncryption, decrypt, encrypt, openHeader } from "../src/crypto/age.js";
 import { PayloadError } from "../src/crypto/errors.js";
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, encryptedPayloadSize, sealChunks } from "../src/crypto/format/stream.js";
 import { encodeIdentity, encodeRecipient, generateKeyPair } from "../src/crypto/keys.js";
-import { secureRandom } from "../src/crypto/random.js";
+import { seededRandom } from "../src/crypto/random.js";
 import { X25519Identity, X25519Recipient } from "../src/crypto/recipients/x25519.js";
 import { fileOutput, type Output } from "../src/io/files.js";
 import { PARALLEL_MIN_SIZE, decryptFileParallel, defaultThreads, encryptFileParallel } from "../src/io/parallel-files.js";
@@ -66,7 +70,7 @@ function needAge(ctx: { skip: () => void }): void {
 }
 
 function stockAge(args: string[], input?: Uint8Array): SpawnSyncReturns<Buffer> {
-  const r = spawnSync(AGE as string, args, { input, maxBuffer: 1 << 30, timeout: 30_000 });
+  const r = spawnSync(AGE as string, args, { input, maxBuffer: 1 << 30, timeout: 240_000 });
   if (r.error) throw r.error;
   return r;
 }
@@ -189,7 +193,7 @@ let SOURCE: Buffer;
 let sourceFile: string;
 let sourceHandle: fsp.FileHandle;
 
-const keys = generateKeyPair(secureRandom);
+const keys = generateKeyPair(random);
 const recipient = new X25519Recipient(keys.publicKey);
 const identity = new X25519Identity(keys.secretKey);
 const RECIPIENT = encodeRecipient(keys.publicKey);
@@ -198,7 +202,7 @@ let keyFile: string;
 beforeAll(async () => {
   const base = fs.existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir();
   dir = fs.mkdtempSync(path.join(base, "doormat-large-"));
-  SOURCE = Buffer.concat(Array.from({ length: 4 }, () => randomBytes(SOURCE_SIZE / 4)));
+  SOURCE = Buffer.concat(Array.from({ length: 4 }, () => testBytes(SOURCE_SIZE / 4)));
   sourceFile = p("source");
   fs.writeFileSync(sourceFile, SOURCE);
   sourceHandle = await fsp.open(sourceFile, "r");
@@ -273,7 +277,7 @@ const SIZES: { name: string; size: number }[] = [
 
 /** Encrypt the last `size` bytes of the source file through the pipeline into `target`. */
 async function pipelineEncrypt(size: number, threads: number, target: string): Promise<{ head: Uint8Array }> {
-  const { head, payloadKey } = beginEncryption([recipient], secureRandom);
+  const { head, payloadKey } = beginEncryption([recipient], random);
   const out = await fileOutput(target, true);
   try {
     await encryptFileParallel(sourceHandle, SOURCE_SIZE - size, head, payloadKey, out, threads);
@@ -429,7 +433,7 @@ function base(which: "A" | "B"): Base {
   let b = bases.get(which);
   if (b === undefined) {
     const plaintext = SOURCE.subarray(0, which === "A" ? A_SIZE : B_SIZE);
-    const { head, payloadKey } = beginEncryption([recipient], secureRandom);
+    const { head, payloadKey } = beginEncryption([recipient], random);
     const ct = Buffer.concat([head, sealChunks(payloadKey, 0, plaintext, true)]);
     b = { plaintext, ct, payloadStart: head.length, payloadKey };
     bases.set(which, b);
@@ -471,10 +475,10 @@ const DAMAGES: Damage[] = [
   { name: "a bit flipped in a chunk in the middle of the 2nd batch", base: "A", make: (b) => flip(b.ct, b.payloadStart + 40 * E + 777), released: 40 },
   { name: "a bit flipped in the (short) final chunk", base: "A", make: (b) => flip(b.ct, b.payloadStart + (A_CHUNKS - 1) * E + 5), released: A_CHUNKS - 1, tailBug: true },
   { name: "a bit flipped in the (full, batch-ending) final chunk", base: "B", make: (b) => flip(b.ct, b.payloadStart + (B_CHUNKS - 1) * E + 5), released: B_CHUNKS - 1, tailBug: true },
-  { name: "16 extra trailing bytes after a short final chunk", base: "A", make: (b) => Buffer.concat([b.ct, randomBytes(16)]), released: A_CHUNKS - 1, tailBug: true },
+  { name: "16 extra trailing bytes after a short final chunk", base: "A", make: (b) => Buffer.concat([b.ct, testBytes(16)]), released: A_CHUNKS - 1, tailBug: true },
   // The full final chunk authenticates (as final) but is followed by data: it is released, as
   // Go's age does, and the error is about trailing data.
-  { name: "16 extra trailing bytes after a full final chunk at a batch end", base: "B", make: (b) => Buffer.concat([b.ct, randomBytes(16)]), released: B_CHUNKS },
+  { name: "16 extra trailing bytes after a full final chunk at a batch end", base: "B", make: (b) => Buffer.concat([b.ct, testBytes(16)]), released: B_CHUNKS },
   {
     name: "a second final chunk: chunk 40 (2nd batch) sealed as final, the rest following",
     base: "A",
@@ -488,7 +492,7 @@ const DAMAGES: Damage[] = [
   {
     name: "a second final chunk appended after the real one",
     base: "B",
-    make: (b) => Buffer.concat([b.ct, sealChunks(b.payloadKey, B_CHUNKS, randomBytes(1000), true)]),
+    make: (b) => Buffer.concat([b.ct, sealChunks(b.payloadKey, B_CHUNKS, testBytes(1000), true)]),
     released: B_CHUNKS,
   },
 ];
@@ -612,7 +616,7 @@ describe("a write that fails while the read-ahead is pending", () => {
     // A file, not --input-type/-e: the worker threads would inherit --input-type and fail.
     const scriptFile = path.join(dir, `child-${op}-${threads}.mjs`);
     fs.writeFileSync(scriptFile, script);
-    const r = spawnSync(process.execPath, [scriptFile], { timeout: 30_000 });
+    const r = spawnSync(process.execPath, [scriptFile], { timeout: 240_000 });
     return r.stdout.toString() + r.stderr.toString();
   }
 

@@ -25,7 +25,7 @@ import {
   generateKeyPair, generatePqKeyPair, parseIdentityFile, parseRecipientsFile, pqPublicKey,
 } from "../src/crypto/keys.js";
 import { loadXWing, primitives, xwing } from "../src/crypto/primitives.js";
-import { secureRandom, type RandomSource } from "../src/crypto/random.js";
+import { seededRandom, type RandomSource } from "../src/crypto/random.js";
 import {
   AuthorityIdentity, CovertEscrowRecipient, CovertPqEscrowRecipient, ESCROW_PQ_TYPE, EscrowRecipient, PqAuthorityIdentity, PqEscrowRecipient, escrowAuthorities,
 } from "../src/crypto/recipients/escrow.js";
@@ -38,11 +38,13 @@ import { onPath } from "./helpers.js";
 await loadXWing();
 
 const FILE_KEY = utf8("YELLOW SUBMARINE");
-const alice = generatePqKeyPair(secureRandom);
-const bob = generatePqKeyPair(secureRandom);
-const classic = generateKeyPair(secureRandom);
-const govPq = generatePqKeyPair(secureRandom);
-const govClassic = generateKeyPair(secureRandom);
+/** Seeded, so every run uses the same keys and ciphertexts. */
+const random: RandomSource = seededRandom("pq.test");
+const alice = generatePqKeyPair(random);
+const bob = generatePqKeyPair(random);
+const classic = generateKeyPair(random);
+const govPq = generatePqKeyPair(random);
+const govClassic = generateKeyPair(random);
 
 /** Returns the given bytes once, then fails: proves exactly what randomness was used. */
 function fixedRandom(...chunks: Uint8Array[]): RandomSource {
@@ -118,7 +120,7 @@ describe("keys: AGE-SECRET-KEY-PQ-1… and age1pq1… (Bech32 without the 90-cha
 
 describe("mlkem768x25519 stanza", () => {
   it("has the spec's shape: one 1120-byte enc argument, a 32-byte body", () => {
-    const [s] = new MlKem768X25519Recipient(alice.publicKey).wrapFileKey(FILE_KEY, secureRandom);
+    const [s] = new MlKem768X25519Recipient(alice.publicKey).wrapFileKey(FILE_KEY, random);
     expect(s?.type).toBe(MLKEM768X25519_TYPE);
     expect(s?.args).toHaveLength(1);
     expect(s?.args[0]).toHaveLength(1494);
@@ -136,7 +138,7 @@ describe("mlkem768x25519 stanza", () => {
     expect(() => decrypt(ct, [new X25519Identity(classic.secretKey)])).toThrow(NoMatchError);
   });
 
-  const good = (): Stanza => new MlKem768X25519Recipient(alice.publicKey).wrapFileKey(FILE_KEY, secureRandom)[0] as Stanza;
+  const good = (): Stanza => new MlKem768X25519Recipient(alice.publicKey).wrapFileKey(FILE_KEY, random)[0] as Stanza;
   const id = (): MlKem768X25519Identity => new MlKem768X25519Identity(alice.seed);
   it.each([
     ["an extra argument", (s: Stanza): Stanza => ({ ...s, args: [...s.args, "AA"] })],
@@ -161,7 +163,7 @@ describe("the mixing rule (age 1.3: post-quantum and classic recipients are not 
   const pq = new MlKem768X25519Recipient(alice.publicKey);
   it("refuses a classic recipient next to a post-quantum one, and says why", () => {
     expect(recipientMixError([pq, new X25519Recipient(classic.publicKey)])).toMatch(/throw away the post-quantum protection/);
-    expect(() => wrapFileKey([new X25519Recipient(classic.publicKey), pq], FILE_KEY, secureRandom)).toThrow(/refusing to mix/);
+    expect(() => wrapFileKey([new X25519Recipient(classic.publicKey), pq], FILE_KEY, random)).toThrow(/refusing to mix/);
   });
   it("refuses classic escrow (overt or covert) of a post-quantum file as a downgrade", () => {
     for (const e of [new EscrowRecipient(govClassic.publicKey), new CovertEscrowRecipient(govClassic.publicKey)]) {
@@ -192,18 +194,18 @@ describe("post-quantum lawful access (doormat.example/lawful-access-pq)", () => 
   it("covert escrow is a plain mlkem768x25519 stanza, which the authority's identity opens too", () => {
     const msg = utf8("covert");
     const r = new CovertPqEscrowRecipient(govPq.publicKey);
-    const [s] = r.wrapFileKey(FILE_KEY, secureRandom);
+    const [s] = r.wrapFileKey(FILE_KEY, random);
     expect(s?.type).toBe(MLKEM768X25519_TYPE);
     const file = encrypt(msg, [new MlKem768X25519Recipient(alice.publicKey), r]);
     expect(decrypt(file, [gov()])).toEqual(msg);
   });
 
   it("is addressed by authority id: others' stanzas are ignored, a malformed one of ours is an error", () => {
-    const other = generatePqKeyPair(secureRandom);
-    const stanzas = wrapFileKey([new X25519Recipient(classic.publicKey), new PqEscrowRecipient(other.publicKey)], FILE_KEY, secureRandom);
+    const other = generatePqKeyPair(random);
+    const stanzas = wrapFileKey([new X25519Recipient(classic.publicKey), new PqEscrowRecipient(other.publicKey)], FILE_KEY, random);
     expect(gov().unwrapFileKey(stanzas)).toBeNull();
     expect(escrowAuthorities(stanzas)).toEqual([new PqEscrowRecipient(other.publicKey).authorityId]);
-    const [mine] = new PqEscrowRecipient(govPq.publicKey).wrapFileKey(FILE_KEY, secureRandom) as [Stanza];
+    const [mine] = new PqEscrowRecipient(govPq.publicKey).wrapFileKey(FILE_KEY, random) as [Stanza];
     expect(gov().unwrapFileKey([mine])).toEqual(FILE_KEY);
     expect(() => gov().unwrapFileKey([{ ...mine, args: [mine.args[0] as string] }])).toThrow(HeaderError);
     expect(() => gov().unwrapFileKey([{ ...mine, body: new Uint8Array(31) }])).toThrow(HeaderError);
@@ -337,7 +339,7 @@ describe("age-encryption (typage) interop for post-quantum files", () => {
   });
 
   it("doormat → typage, escrowed or not: typage ignores the lawful-access-pq stanza", async () => {
-    const mine = generatePqKeyPair(secureRandom);
+    const mine = generatePqKeyPair(random);
     const recipients = [new MlKem768X25519Recipient(decodePqRecipient(tRecipient)), new MlKem768X25519Recipient(mine.publicKey)];
     for (const escrow of [[], [new PqEscrowRecipient(govPq.publicKey)]]) {
       const ct = encrypt(data, [...recipients, ...escrow]);

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, doormat, type RunResult } from "./cli-harness.js";
+import { BIN, cliEnv, doormat, type RunResult } from "./cli-harness.js";
 
 const dir = fs.mkdtempSync(path.join(tmpdir(), "doormat-same-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -165,7 +165,7 @@ function spawnOn(args: string[], o: { stdinFile?: string; stdoutFile?: string; c
   const inFd = o.stdinFile === undefined ? "ignore" : fs.openSync(o.stdinFile, "r");
   const outFd = o.stdoutFile === undefined ? "pipe" : fs.openSync(o.stdoutFile, "a");
   try {
-    const r = spawnSync(process.execPath, [BIN, ...args], { stdio: [inFd, outFd, "pipe"], cwd: o.cwd ?? dir, env: { ...process.env, NO_COLOR: "1" } });
+    const r = spawnSync(process.execPath, [BIN, ...args], { stdio: [inFd, outFd, "pipe"], cwd: o.cwd ?? dir, env: cliEnv() });
     if (r.error) throw r.error;
     return { code: r.status, stderr: r.stderr.toString("utf8") };
   } finally {

@@ -314,11 +314,18 @@ const liveTemporaryFiles = new Set<string>();
  */
 export function removeTemporaryFiles(): void {
   for (const f of liveTemporaryFiles) {
-    try {
-      // recursive: a temporary directory (demo --out), whose in-flight writes may race the removal
-      fs.rmSync(f, { force: true, recursive: true, maxRetries: 5, retryDelay: 20 });
-    } catch {
-      /* nothing more can be done while exiting */
+    // recursive: a temporary directory (demo --out), whose in-flight writes may race the removal.
+    // rmSync lists a directory once: a file that a write already in libuv's thread pool creates
+    // after the listing makes the final rmdir fail (ENOTEMPTY) however often it retries, and the
+    // half-written world stayed (seen under load). So remove again, listing afresh, until it
+    // is gone; once it is, nothing in flight can make it again (world.ts never mkdirs recursively).
+    for (let pass = 0; pass < 20; pass++) {
+      try {
+        fs.rmSync(f, { force: true, recursive: true, maxRetries: 5, retryDelay: 20 });
+        if (!fs.existsSync(f)) break;
+      } catch {
+        /* a write landed meanwhile: list again */
+      }
     }
   }
   liveTemporaryFiles.clear();

@@ -111,15 +111,20 @@ export async function openWorldDir(dir: string, force: boolean, cwd: string): Pr
       const dirOf = path.dirname(file);
       try {
         if (!made.has(dirOf)) {
-          // One level at a time, never `recursive: true`: a mkdir still in flight when a signal
-          // handler removes the temporary directory must fail (ENOENT), not create it again.
-          const levels: string[] = [];
-          for (let d = dirOf; !made.has(d) && d.startsWith(tmp + path.sep); d = path.dirname(d)) levels.unshift(d);
-          for (const d of levels) {
-            await fsp.mkdir(d).catch((e: NodeJS.ErrnoException) => {
-              if (e.code !== "EEXIST") throw e;
-            });
-            made.add(d);
+          // One level at a time, never `recursive`: a mkdir already in libuv's thread pool runs
+          // even after a signal handler has removed the temporary directory, and a recursive
+          // one would make it again (a half world beside the target). A plain mkdir under a
+          // removed directory fails instead.
+          let at = tmp;
+          for (const part of path.relative(tmp, dirOf).split(path.sep)) {
+            at = path.join(at, part);
+            if (made.has(at)) continue;
+            try {
+              await fsp.mkdir(at, { mode: 0o755 });
+            } catch (e) {
+              if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+            }
+            made.add(at);
           }
         }
         await fsp.writeFile(file, data, { mode: options?.secret ? 0o600 : 0o644 });
