@@ -148,7 +148,7 @@ describe("timeline picture", () => {
     for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(width);
     const text = lines.filter((l) => !l.startsWith("  ")).join(" ");
     // Every word of the heading, the legend and the zoom's heading is there, whole.
-    for (const phrase of ["Alice and Bob: 1000 messages,", "messages per cell", "some opened", "the event (after #500)", "one cell per message", "#17 #230"]) expect(text).toContain(phrase);
+    for (const phrase of ["Alice and Bob: 1,000 messages,", "messages per cell", "some opened", "the event (after #500)", "one cell per message", "#17 #230"]) expect(text).toContain(phrase);
   });
 
   it("the show's timeline fits --width 40, indent included", async () => {

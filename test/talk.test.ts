@@ -89,10 +89,25 @@ describe("the show at any width", () => {
   });
 
   it("shows elapsed time, and an estimate from the first second", () => {
-    expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 0.5 })).toMatch(/ 10% 100\/1,000 0:01$/);
-    expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 1, left: 9 })).toMatch(/0:01 ETA 0:09$/);
+    expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 0.5 })).toMatch(/ 10%   100\/1,000  0:01 ETA  -:--$/);
+    expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 1, left: 9 })).toMatch(/ 0:01 ETA  0:09$/);
     // Narrow: the bar shrinks, then counts go, never past the width.
     for (const w of [40, 45, 50, 60]) expect(progressLine("decrypting the whole archive", 123_456, 200_000, w, { elapsed: 75, left: 50 }).length).toBeLessThan(w);
+  });
+
+  it("keeps every field of a bar at one width for the whole task, so the bar never jumps", () => {
+    for (const w of [40, 60, 80, 100]) {
+      const frames = [
+        progressLine("decrypting the archive", 0, 250_000, w, { elapsed: 0.1 }),
+        progressLine("decrypting the archive", 7, 250_000, w, { elapsed: 0.9 }),
+        progressLine("decrypting the archive", 9_999, 250_000, w, { elapsed: 1.2, left: 4_000 }),
+        progressLine("decrypting the archive", 123_456, 250_000, w, { elapsed: 65, left: 67 }),
+        progressLine("decrypting the archive", 250_000, 250_000, w, { elapsed: 600, left: 0 }),
+      ];
+      expect(new Set(frames.map((f) => f.length)).size, frames.join("\n")).toBe(1);
+      expect(new Set(frames.map((f) => f.indexOf("]"))).size).toBe(1);
+    }
+    expect(progressLine("x", 7, 250_000, 100)).toContain("      7/250,000");
   });
 
   it("--json writes a progress count once, however often the timer polled it", async () => {
