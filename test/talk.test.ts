@@ -231,6 +231,24 @@ describe("keys", () => {
     expect(lines.some((l) => [...l].length > 50)).toBe(true); // laid out at 60, not squeezed to 40
   });
 
+  it("--step with stdout in a pipe writes each prompt only once the scene is out of the pipe", async () => {
+    const log: string[] = [];
+    const term = { ...scripted(["next", "next", "next", "next", "next", "next", "next"]), prompt: (t: string) => void log.push(t.includes("next") || t.includes("end") ? "prompt" : "erase") };
+    const r = await doormat(["demo", "ghost", "--step", "--seed", "1", "--messages", "4"], {
+      openShowTerminal: async () => term,
+      onStdout: (d) => void log.push(`out:${d.toString("utf8")}`),
+      sleep: async (ms) => void log.push(`sleep ${ms}`),
+    });
+    expect(r.code).toBe(0);
+    const prompts = log.flatMap((e, i) => (e === "prompt" ? [i] : []));
+    expect(prompts.length).toBe(7); // six scenes and the end
+    for (const i of prompts) {
+      // Just before the prompt: the grace period for the pipe's reader, after the scene's last line.
+      expect(log[i - 1]).toBe("sleep 150");
+      expect(log[i - 2]).toMatch(/^out:[^]*\n$/);
+    }
+  });
+
   it("q quits: the CLI exits 0, restores the terminal, and writes no half world", async () => {
     const dir = mkdtempSync(join(tmpdir(), "doormat-quit-"));
     try {

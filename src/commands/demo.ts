@@ -42,6 +42,14 @@ interface ShowOptions {
   threads?: number;
 }
 
+/**
+ * With stdout in a pipe (`| tee talk.log`), how long the reader at the other end gets to pass
+ * the scene on to the screen before the --step prompt is written to the terminal directly.
+ * A pipe's fill level cannot be read from Node, so this is a grace period after the pipe has
+ * taken every byte: `tee` and `cat` pass text on within a millisecond or two.
+ */
+const PIPE_SETTLE_MS = 150;
+
 /** The pause after each scene on a terminal, and in recordings without --pace. */
 const DEFAULT_PACE_MS = 1200;
 
@@ -209,7 +217,13 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
         const castChalk = c.chalk.level > 0 || c.colorFlag === false ? c.chalk : await makeChalk(colorLevel(c.colorFlag, c.env, true));
         recorders.push(render.terminalRenderer(recorder.target(), castChalk, { width, pacing: { mode: "pace", ms: opts.pace ?? DEFAULT_PACE_MS }, clear: opts.clear === true, progress: "count" }));
       }
-      renderer = slideShow(live, terminal, { step: opts.step === true, fromScene, chalk: c.chalk }, recorders);
+      // Before a --step prompt: every byte of the scene written out (the write callback of an
+      // empty write comes after all earlier writes), and, through a pipe, read on to the screen.
+      const beforePrompt = async (): Promise<void> => {
+        await new Promise<void>((resolve) => c.stdout.write("", () => resolve()));
+        if (!c.isTTY.stdout) await c.sleep(PIPE_SETTLE_MS);
+      };
+      renderer = slideShow(live, terminal, { step: opts.step === true, fromScene, chalk: c.chalk, beforePrompt }, recorders);
     }
     const run = (await scenario.load())({
       random: opts.seed !== undefined ? seededRandom(opts.seed) : c.random,

@@ -38,6 +38,12 @@ export interface SlideOptions {
   /** The first scene shown (1: all); earlier scenes run without output. */
   readonly fromScene: number;
   readonly chalk: ChalkInstance;
+  /**
+   * Awaited before each prompt: the show's output must have reached the screen first (when
+   * stdout is a pipe to `tee`, the prompt goes straight to the terminal and would otherwise
+   * land in the middle of text still in the pipe).
+   */
+  readonly beforePrompt?: () => Promise<void>;
 }
 
 /**
@@ -59,6 +65,7 @@ export function slideShow(live: TerminalRenderer, keys: KeySource | null, option
     const frontier = segments.length - 1;
     let viewing = frontier;
     for (;;) {
+      await options.beforePrompt?.();
       keys.prompt(c.dim(atEnd ? "  end · ← back · q quit " : "  → next · ← back · q quit "));
       const key = await keys.nextKey();
       keys.prompt("\r\u001b[K");
