@@ -106,7 +106,7 @@ export function processDeps(): Deps {
     now: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     umask: process.umask(),
-    ...(process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : {}),
+    ...(process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows, currentColumns: () => process.stdout.columns } : {}),
     // Ctrl-C in raw mode is a byte, not a signal: raise the signal, so the usual clean-up runs.
     openShowTerminal: async () => (await import("./io/tty.js")).openShowTerminal(() => process.kill(process.pid, "SIGINT")),
     ...stdoutFileMode(),

@@ -80,6 +80,21 @@ describe("the show at any width", () => {
     expect(await show(width, false)).toMatchSnapshot();
   });
 
+  it("follows a terminal resized during the show from the next scene on", async () => {
+    const { target, text } = collect(false);
+    let columns = 100;
+    const r = terminalRenderer(target, plainChalk, { width: () => layoutWidth(columns), pacing: { mode: "none" } });
+    for (const e of EVENTS.slice(0, 5)) await r.render(e);
+    columns = 60; // SIGWINCH while scene 1 is on screen
+    const before = text().length;
+    for (const e of EVENTS.slice(5)) await r.render(e);
+    await r.end();
+    const first = screen(text().slice(0, before));
+    const second = screen(text().slice(before));
+    expect(Math.max(...first.map((l) => [...l].length))).toBeGreaterThan(80);
+    for (const l of second) expect([...l].length, l).toBeLessThanOrEqual(60);
+  });
+
   it("redraws a progress bar in place: one line for a whole task, at 60 columns", async () => {
     const out = await show(60, true, EVENTS.slice(5, 7 + 25));
     const barLines = screen(out).filter((l) => l.includes("encrypting"));

@@ -44,6 +44,8 @@ export interface Deps {
   /** Standard output's size when it is a terminal (the demo fits its width); absent otherwise. */
   readonly columns?: number;
   readonly rows?: number;
+  /** Standard output's width now, when it is a terminal (it changes when the window is resized). */
+  currentColumns?(): number | undefined;
   /**
    * The controlling terminal for a demo show (raw mode, no echo, keys for `--step`), or null
    * when there is none. Absent: there is never one (tests inject a fake).

@@ -186,7 +186,9 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   // The width: --width, else COLUMNS, else the terminal's (stdout's, or the one --step reads
   // keys from when stdout is a pipe: the speaker's screen), else 80; laid out within 40–100.
   const envColumns = /^[0-9]+$/.test(c.env["COLUMNS"] ?? "") ? Number(c.env["COLUMNS"]) : undefined;
-  const screen = opts.width ?? (envColumns !== undefined && envColumns > 0 ? envColumns : undefined) ?? c.columns ?? terminal?.columns ?? render.WIDTH;
+  const fixedWidth = opts.width ?? (envColumns !== undefined && envColumns > 0 ? envColumns : undefined);
+  const screenNow = (): number => fixedWidth ?? c.currentColumns?.() ?? c.columns ?? terminal?.columns ?? render.WIDTH;
+  const screen = screenNow();
   const width = render.layoutWidth(screen);
   if (!opts.json && screen < render.MIN_WIDTH) c.messages.warning(`the show needs at least ${render.MIN_WIDTH} columns and has ${screen}: long lines will wrap`);
   let world: Awaited<ReturnType<typeof openWorldDir>> | undefined;
@@ -208,7 +210,9 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
     let recorder: InstanceType<typeof CastRecorder> | undefined;
     if (opts.json) renderer = render.jsonRenderer(target);
     else {
-      const live = render.terminalRenderer(target, c.chalk, { width, pacing, clear: opts.clear === true });
+      // The live show follows a resized terminal from the next scene on (--width and COLUMNS fix
+      // it); a recording keeps the width its header names.
+      const live = render.terminalRenderer(target, c.chalk, { width: () => render.layoutWidth(screenNow()), pacing, clear: opts.clear === true });
       const recorders: Renderer[] = [];
       if (cast) {
         // The recording is the same show, drawn by the same renderer into a recorder whose

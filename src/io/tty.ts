@@ -169,7 +169,10 @@ export interface ShowTerminal {
   prompt(text: string): void;
   /** Leave raw mode and stop reading: the terminal is as it was. Safe to call twice. */
   close(): void;
-  /** The terminal's width in columns, when known (the show's width when stdout is a pipe). */
+  /**
+   * The terminal's width in columns now, when known (the show's width when stdout is a pipe);
+   * read from the terminal at each use, so it follows a resize.
+   */
   readonly columns?: number;
 }
 
@@ -244,5 +247,13 @@ export function openShowTerminal(onInterrupt: () => void): ShowTerminal | null {
     process.off("exit", restore);
     term.close();
   });
-  return term.output.columns > 0 ? { ...keys, columns: term.output.columns } : keys;
+  const columns = (): number | undefined => {
+    try {
+      const [cols] = term.output.getWindowSize();
+      return cols > 0 ? cols : undefined;
+    } catch {
+      return undefined; // closed, or not a terminal after all
+    }
+  };
+  return Object.defineProperty(keys, "columns", { get: columns, enumerable: true }) as ShowTerminal;
 }

@@ -142,8 +142,11 @@ export interface TerminalRenderer extends Renderer {
 
 /** How the terminal show is laid out and paced. */
 export interface TerminalOptions {
-  /** Columns the show is laid out at (see {@link layoutWidth}); default 80. */
-  readonly width?: number;
+  /**
+   * Columns the show is laid out at (see {@link layoutWidth}); default 80. A function is asked
+   * again at each scene, so a show follows a terminal that is resized while it runs.
+   */
+  readonly width?: number | (() => number);
   readonly pacing: Pacing;
   /** Clear the screen at each scene, so each scene is a slide (terminals only). */
   readonly clear?: boolean;
@@ -178,7 +181,8 @@ const PLAIN_STEPS = 4;
 
 /** The terminal show. */
 export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: TerminalOptions): TerminalRenderer {
-  const width = options.width ?? WIDTH;
+  const widthNow = (): number => (typeof options.width === "function" ? options.width() : options.width ?? WIDTH);
+  let width = widthNow();
   const pacing = options.pacing;
   let barShown = false;
   let replaying = false;
@@ -231,7 +235,8 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: T
       const timing = out.now && !replaying ? (() => {
         const elapsed = ((out.now?.() ?? 0) - t.start) / 1000;
         // An estimate from the first second on, once anything is done.
-        return { elapsed, ...(elapsed >= 1 && e.done > 0 && !finished ? { left: (elapsed * (e.total - e.done)) / e.done } : {}) };
+        // Finished: nothing left.
+        return { elapsed, ...(finished ? { left: 0 } : elapsed >= 1 && e.done > 0 ? { left: (elapsed * (e.total - e.done)) / e.done } : {}) };
       })() : undefined;
       await drawBar(progressLine(e.task, e.done, e.total, width, timing));
     }
@@ -247,6 +252,7 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: T
   async function render(e: DemoEvent): Promise<void> {
     switch (e.type) {
       case "scene": {
+        width = widthNow();
         if (!replaying) out.mark?.(`${e.index}. ${e.title}`);
         let title = ` ${e.index} · ${e.title} `;
         if (title.length > width) title = title.slice(0, width - 2) + "… ";
