@@ -235,18 +235,30 @@ export function openShowTerminal(onInterrupt: () => void): ShowTerminal | null {
   } catch {
     return null;
   }
+  /** Whether a --step prompt is on the screen (a signal must not leave it beside the shell's). */
+  let prompted = false;
   const restore = (): void => {
     try {
+      if (prompted) term.output.write("\r\u001b[K"); // a terminal stream writes synchronously
+      prompted = false;
       term.input.setRawMode(false);
     } catch {
       /* exiting: nothing more to do */
     }
   };
   process.once("exit", restore);
-  const keys = keyReader(term.input, onInterrupt, term.output, () => {
+  const reader = keyReader(term.input, onInterrupt, term.output, () => {
     process.off("exit", restore);
+    restore();
     term.close();
   });
+  const keys: ShowTerminal = {
+    ...reader,
+    prompt(text) {
+      reader.prompt(text);
+      prompted = !text.startsWith("\r");
+    },
+  };
   const columns = (): number | undefined => {
     try {
       const [cols] = term.output.getWindowSize();
