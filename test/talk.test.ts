@@ -303,6 +303,15 @@ describe("keys", () => {
     expect((await doormat(["demo", "leak", "--from-scene", "7"])).stderr).toContain("--from-scene must be a whole number from 1 to 6");
   });
 
+  it("--from-scene 2 says so in the singular", async () => {
+    const { target, text } = collect(false);
+    const s = slideShow(terminalRenderer(target, plainChalk, { pacing: { mode: "none" } }), null, { step: false, fromScene: 2, chalk: plainChalk });
+    for (const e of EVENTS) await s.render(e);
+    await s.end();
+    expect(text()).toContain("scene 1 runs first, without output");
+    expect(text()).not.toContain("1 · A key under the doormat");
+  });
+
   it("a quit key from the show is ShowQuit", async () => {
     const live = terminalRenderer(collect(false).target, plainChalk, { pacing: { mode: "step" } });
     const s = slideShow(live, scripted(["quit"]), { step: true, fromScene: 1, chalk: plainChalk });

@@ -44,7 +44,10 @@ export interface Deps {
   /** Standard output's size when it is a terminal (the demo fits its width); absent otherwise. */
   readonly columns?: number;
   readonly rows?: number;
-  /** Standard output's width now, when it is a terminal (it changes when the window is resized). */
+  /**
+   * The terminal's width now (it changes when the window is resized): stdout's, else stderr's
+   * when only stderr is a terminal (`doormat demo | tee talk.log`); absent when neither is.
+   */
   currentColumns?(): number | undefined;
   /**
    * The controlling terminal for a demo show (raw mode, no echo, keys for `--step`), or null
