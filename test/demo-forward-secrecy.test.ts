@@ -4,6 +4,7 @@
  * columns, reproducibility, and the options.
  */
 import { describe, expect, it } from "vitest";
+import { MAX_SKIP } from "../src/crypto/signal/ratchet.js";
 import type { DemoEvent } from "../src/demo/events.js";
 import { renderTimeline, type TimelineEvent } from "../src/ui/timeline.js";
 import { doormat } from "./cli-harness.js";
@@ -109,7 +110,11 @@ describe("demo forward-secrecy --json", () => {
     expect(tooMany.code).toBe(1);
     expect(tooMany.stderr).toContain("--drop must be a whole number from 0 to 4");
     const late = await doormat(["demo", "forward-secrecy", "--messages", "10", "--event-at", "11"]);
-    expect(late.code).toBe(1);
+    expect(late.code).toBe(1);    // More delayed messages than a phone keeps skipped keys for (MAX_SKIP) could never open:
+    // refused up front, not a crash after the conversations ran.
+    const pastSkip = await doormat(["demo", "forward-secrecy", "--messages", "20000", "--event-at", "20000", "--drop", String(MAX_SKIP + 1)]);
+    expect(pastSkip.code).toBe(1);
+    expect(pastSkip.stderr).toContain(`--drop must be a whole number from 0 to ${MAX_SKIP}`);
   });
 });
 
