@@ -107,6 +107,8 @@ export function processDeps(): Deps {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     umask: process.umask(),
     ...(process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : {}),
+    // The screen the show is watched on: stdout's, or stderr's when stdout is a pipe (| tee).
+    ...(process.stdout.isTTY ? { currentColumns: () => process.stdout.columns } : process.stderr.isTTY ? { currentColumns: () => process.stderr.columns } : {}),
     // Ctrl-C in raw mode is a byte, not a signal: raise the signal, so the usual clean-up runs.
     openShowTerminal: async () => (await import("./io/tty.js")).openShowTerminal(() => process.kill(process.pid, "SIGINT")),
     ...stdoutFileMode(),

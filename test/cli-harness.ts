@@ -62,6 +62,8 @@ export interface RunOptions {
   columns?: number;
   /** Demo pacing's sleep (default: returns at once). */
   sleep?: (ms: number) => Promise<void>;
+  /** Called with each chunk of stdout as it arrives (to order it against prompts and sleeps). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 /** Run `doormat ARGS…` in this process. */
@@ -70,7 +72,10 @@ export async function doormat(args: string[], o: RunOptions = {}): Promise<RunRe
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  stdout.on("data", (d: Buffer) => out.push(d));
+  stdout.on("data", (d: Buffer) => {
+    out.push(d);
+    o.onStdout?.(d);
+  });
   stderr.on("data", (d: Buffer) => err.push(d));
   const passphrases = [...(o.passphrases ?? [])];
   const deps: Deps = {

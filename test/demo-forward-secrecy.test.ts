@@ -4,6 +4,7 @@
  * columns, reproducibility, and the options.
  */
 import { describe, expect, it } from "vitest";
+import { MAX_SKIP } from "../src/crypto/signal/ratchet.js";
 import type { DemoEvent } from "../src/demo/events.js";
 import { renderTimeline, type TimelineEvent } from "../src/ui/timeline.js";
 import { doormat } from "./cli-harness.js";
@@ -112,7 +113,11 @@ describe("demo forward-secrecy --json", () => {
     expect(tooMany.code).toBe(1);
     expect(tooMany.stderr).toContain("--drop must be a whole number from 0 to 4");
     const late = await doormat(["demo", "forward-secrecy", "--messages", "10", "--event-at", "11"]);
-    expect(late.code).toBe(1);
+    expect(late.code).toBe(1);    // More delayed messages than a phone keeps skipped keys for (MAX_SKIP) could never open:
+    // refused up front, not a crash after the conversations ran.
+    const pastSkip = await doormat(["demo", "forward-secrecy", "--messages", "20000", "--event-at", "20000", "--drop", String(MAX_SKIP + 1)]);
+    expect(pastSkip.code).toBe(1);
+    expect(pastSkip.stderr).toContain(`--drop must be a whole number from 0 to ${MAX_SKIP}`);
   });
 });
 
@@ -151,7 +156,7 @@ describe("timeline picture", () => {
     for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(width);
     const text = lines.filter((l) => !l.startsWith("  ")).join(" ");
     // Every word of the heading, the legend and the zoom's heading is there, whole.
-    for (const phrase of ["Alice and Bob: 1000 messages,", "messages per cell", "some opened", "the event (after #500)", "one cell per message", "#17 #230"]) expect(text).toContain(phrase);
+    for (const phrase of ["Alice and Bob: 1,000 messages,", "messages per cell", "some opened", "the event (after #500)", "one cell per message", "#17 #230"]) expect(text).toContain(phrase);
   });
 
   it("the show's timeline fits --width 40, indent included", async () => {

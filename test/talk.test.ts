@@ -80,6 +80,21 @@ describe("the show at any width", () => {
     expect(await show(width, false)).toMatchSnapshot();
   });
 
+  it("follows a terminal resized during the show from the next scene on", async () => {
+    const { target, text } = collect(false);
+    let columns = 100;
+    const r = terminalRenderer(target, plainChalk, { width: () => layoutWidth(columns), pacing: { mode: "none" } });
+    for (const e of EVENTS.slice(0, 5)) await r.render(e);
+    columns = 60; // SIGWINCH while scene 1 is on screen
+    const before = text().length;
+    for (const e of EVENTS.slice(5)) await r.render(e);
+    await r.end();
+    const first = screen(text().slice(0, before));
+    const second = screen(text().slice(before));
+    expect(Math.max(...first.map((l) => [...l].length))).toBeGreaterThan(80);
+    for (const l of second) expect([...l].length, l).toBeLessThanOrEqual(60);
+  });
+
   it("redraws a progress bar in place: one line for a whole task, at 60 columns", async () => {
     const out = await show(60, true, EVENTS.slice(5, 7 + 25));
     const barLines = screen(out).filter((l) => l.includes("encrypting"));
@@ -89,12 +104,27 @@ describe("the show at any width", () => {
   });
 
   it("shows elapsed time, and an estimate from the first second", () => {
-    expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 0.5 })).toMatch(/ 10% 100\/1,000 0:01$/);
-    expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 1, left: 9 })).toMatch(/0:01 ETA 0:09$/);
+    expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 0.5 })).toMatch(/ 10%   100\/1,000  0:01     -\/s ETA  -:--$/);
+    expect(progressLine("encrypting", 100, 1000, 80, { elapsed: 1, left: 9, rate: 100 })).toMatch(/ 0:01   100\/s ETA  0:09$/);
     // With a rate (Dual EC candidates per second in demo kleptography), next to the ETA it comes from.
-    expect(progressLine("searching with the vendor's d", 4096, 65_536, 80, { elapsed: 2, left: 30, rate: 2048 })).toMatch(/0:02 2,048\/s ETA 0:30$/);
+    expect(progressLine("searching with the vendor's d", 4096, 65_536, 80, { elapsed: 2, left: 30, rate: 2048 })).toMatch(/ 0:02  2,048\/s ETA  0:30$/);
     // Narrow: the bar shrinks, then counts go, never past the width.
     for (const w of [40, 45, 50, 60]) expect(progressLine("decrypting the whole archive", 123_456, 200_000, w, { elapsed: 75, left: 50 }).length).toBeLessThan(w);
+  });
+
+  it("keeps every field of a bar at one width for the whole task, so the bar never jumps", () => {
+    for (const w of [40, 60, 80, 100]) {
+      const frames = [
+        progressLine("decrypting the archive", 0, 250_000, w, { elapsed: 0.1 }),
+        progressLine("decrypting the archive", 7, 250_000, w, { elapsed: 0.9 }),
+        progressLine("decrypting the archive", 9_999, 250_000, w, { elapsed: 1.2, left: 4_000 }),
+        progressLine("decrypting the archive", 123_456, 250_000, w, { elapsed: 65, left: 67 }),
+        progressLine("decrypting the archive", 250_000, 250_000, w, { elapsed: 600, left: 0 }),
+      ];
+      expect(new Set(frames.map((f) => f.length)).size, frames.join("\n")).toBe(1);
+      expect(new Set(frames.map((f) => f.indexOf("]"))).size).toBe(1);
+    }
+    expect(progressLine("x", 7, 250_000, 100)).toContain("      7/250,000");
   });
 
   it("--json writes a progress count once, however often the timer polled it", async () => {
@@ -218,6 +248,24 @@ describe("keys", () => {
     expect(lines.some((l) => [...l].length > 50)).toBe(true); // laid out at 60, not squeezed to 40
   });
 
+  it("--step with stdout in a pipe writes each prompt only once the scene is out of the pipe", async () => {
+    const log: string[] = [];
+    const term = { ...scripted(["next", "next", "next", "next", "next", "next", "next"]), prompt: (t: string) => void log.push(t.includes("next") || t.includes("end") ? "prompt" : "erase") };
+    const r = await doormat(["demo", "ghost", "--step", "--seed", "1", "--messages", "4"], {
+      openShowTerminal: async () => term,
+      onStdout: (d) => void log.push(`out:${d.toString("utf8")}`),
+      sleep: async (ms) => void log.push(`sleep ${ms}`),
+    });
+    expect(r.code).toBe(0);
+    const prompts = log.flatMap((e, i) => (e === "prompt" ? [i] : []));
+    expect(prompts.length).toBe(7); // six scenes and the end
+    for (const i of prompts) {
+      // Just before the prompt: the grace period for the pipe's reader, after the scene's last line.
+      expect(log[i - 1]).toBe("sleep 150");
+      expect(log[i - 2]).toMatch(/^out:[^]*\n$/);
+    }
+  });
+
   it("q quits: the CLI exits 0, restores the terminal, and writes no half world", async () => {
     const dir = mkdtempSync(join(tmpdir(), "doormat-quit-"));
     try {
@@ -255,6 +303,15 @@ describe("keys", () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("--step reads keys from the terminal, and there is none");
     expect((await doormat(["demo", "leak", "--from-scene", "7"])).stderr).toContain("--from-scene must be a whole number from 1 to 6");
+  });
+
+  it("--from-scene 2 says so in the singular", async () => {
+    const { target, text } = collect(false);
+    const s = slideShow(terminalRenderer(target, plainChalk, { pacing: { mode: "none" } }), null, { step: false, fromScene: 2, chalk: plainChalk });
+    for (const e of EVENTS) await s.render(e);
+    await s.end();
+    expect(text()).toContain("scene 1 runs first, without output");
+    expect(text()).not.toContain("1 · A key under the doormat");
   });
 
   it("a quit key from the show is ShowQuit", async () => {

@@ -45,6 +45,11 @@ export interface Deps {
   readonly columns?: number;
   readonly rows?: number;
   /**
+   * The terminal's width now (it changes when the window is resized): stdout's, else stderr's
+   * when only stderr is a terminal (`doormat demo | tee talk.log`); absent when neither is.
+   */
+  currentColumns?(): number | undefined;
+  /**
    * The controlling terminal for a demo show (raw mode, no echo, keys for `--step`), or null
    * when there is none. Absent: there is never one (tests inject a fake).
    */

@@ -42,6 +42,14 @@ interface ShowOptions {
   threads?: number;
 }
 
+/**
+ * With stdout in a pipe (`| tee talk.log`), how long the reader at the other end gets to pass
+ * the scene on to the screen before the --step prompt is written to the terminal directly.
+ * A pipe's fill level cannot be read from Node, so this is a grace period after the pipe has
+ * taken every byte: `tee` and `cat` pass text on within a millisecond or two.
+ */
+const PIPE_SETTLE_MS = 150;
+
 /** The pause after each scene on a terminal, and in recordings without --pace. */
 const DEFAULT_PACE_MS = 1200;
 
@@ -178,7 +186,9 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   // The width: --width, else COLUMNS, else the terminal's (stdout's, or the one --step reads
   // keys from when stdout is a pipe: the speaker's screen), else 80; laid out within 40–100.
   const envColumns = /^[0-9]+$/.test(c.env["COLUMNS"] ?? "") ? Number(c.env["COLUMNS"]) : undefined;
-  const screen = opts.width ?? (envColumns !== undefined && envColumns > 0 ? envColumns : undefined) ?? c.columns ?? terminal?.columns ?? render.WIDTH;
+  const fixedWidth = opts.width ?? (envColumns !== undefined && envColumns > 0 ? envColumns : undefined);
+  const screenNow = (): number => fixedWidth ?? c.currentColumns?.() ?? c.columns ?? terminal?.columns ?? render.WIDTH;
+  const screen = screenNow();
   const width = render.layoutWidth(screen);
   if (!opts.json && screen < render.MIN_WIDTH) c.messages.warning(`the show needs at least ${render.MIN_WIDTH} columns and has ${screen}: long lines will wrap`);
   let world: Awaited<ReturnType<typeof openWorldDir>> | undefined;
@@ -200,7 +210,9 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
     let recorder: InstanceType<typeof CastRecorder> | undefined;
     if (opts.json) renderer = render.jsonRenderer(target);
     else {
-      const live = render.terminalRenderer(target, c.chalk, { width, pacing, clear: opts.clear === true });
+      // The live show follows a resized terminal from the next scene on (--width and COLUMNS fix
+      // it); a recording keeps the width its header names.
+      const live = render.terminalRenderer(target, c.chalk, { width: () => render.layoutWidth(screenNow()), pacing, clear: opts.clear === true });
       const recorders: Renderer[] = [];
       if (cast) {
         // The recording is the same show, drawn by the same renderer into a recorder whose
@@ -209,7 +221,13 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
         const castChalk = c.chalk.level > 0 || c.colorFlag === false ? c.chalk : await makeChalk(colorLevel(c.colorFlag, c.env, true));
         recorders.push(render.terminalRenderer(recorder.target(), castChalk, { width, pacing: { mode: "pace", ms: opts.pace ?? DEFAULT_PACE_MS }, clear: opts.clear === true, progress: "count" }));
       }
-      renderer = slideShow(live, terminal, { step: opts.step === true, fromScene, chalk: c.chalk }, recorders);
+      // Before a --step prompt: every byte of the scene written out (the write callback of an
+      // empty write comes after all earlier writes), and, through a pipe, read on to the screen.
+      const beforePrompt = async (): Promise<void> => {
+        await new Promise<void>((resolve) => c.stdout.write("", () => resolve()));
+        if (!c.isTTY.stdout) await c.sleep(PIPE_SETTLE_MS);
+      };
+      renderer = slideShow(live, terminal, { step: opts.step === true, fromScene, chalk: c.chalk, beforePrompt }, recorders);
     }
     const run = (await scenario.load())({
       random: opts.seed !== undefined ? seededRandom(opts.seed) : c.random,

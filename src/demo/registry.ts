@@ -51,7 +51,9 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
       },
       {
         kind: "int", name: "drop", description: "messages to Alice sent before the event that arrive only after it", default: 0, min: 0,
-        max: (v) => v["event-at"] as number, maxText: "--event-at",
+        // A phone keeps at most MAX_SKIP = 1,000 skipped message keys (crypto/signal/ratchet.ts,
+        // as Signal's clients do): more delayed messages than that could never be opened.
+        max: (v) => Math.min(v["event-at"] as number, 1000), maxText: "--event-at, at most 1000",
       },
       { kind: "int", name: "conversations", description: "conversations on the platform (Alice is in one)", default: 20, min: 1, max: 500 },
     ],

@@ -169,7 +169,10 @@ export interface ShowTerminal {
   prompt(text: string): void;
   /** Leave raw mode and stop reading: the terminal is as it was. Safe to call twice. */
   close(): void;
-  /** The terminal's width in columns, when known (the show's width when stdout is a pipe). */
+  /**
+   * The terminal's width in columns now, when known (the show's width when stdout is a pipe);
+   * read from the terminal at each use, so it follows a resize.
+   */
   readonly columns?: number;
 }
 
@@ -232,17 +235,37 @@ export function openShowTerminal(onInterrupt: () => void): ShowTerminal | null {
   } catch {
     return null;
   }
+  /** Whether a --step prompt is on the screen (a signal must not leave it beside the shell's). */
+  let prompted = false;
   const restore = (): void => {
     try {
+      if (prompted) term.output.write("\r\u001b[K"); // a terminal stream writes synchronously
+      prompted = false;
       term.input.setRawMode(false);
     } catch {
       /* exiting: nothing more to do */
     }
   };
   process.once("exit", restore);
-  const keys = keyReader(term.input, onInterrupt, term.output, () => {
+  const reader = keyReader(term.input, onInterrupt, term.output, () => {
     process.off("exit", restore);
+    restore();
     term.close();
   });
-  return term.output.columns > 0 ? { ...keys, columns: term.output.columns } : keys;
+  const keys: ShowTerminal = {
+    ...reader,
+    prompt(text) {
+      reader.prompt(text);
+      prompted = !text.startsWith("\r");
+    },
+  };
+  const columns = (): number | undefined => {
+    try {
+      const [cols] = term.output.getWindowSize();
+      return cols > 0 ? cols : undefined;
+    } catch {
+      return undefined; // closed, or not a terminal after all
+    }
+  };
+  return Object.defineProperty(keys, "columns", { get: columns, enumerable: true }) as ShowTerminal;
 }

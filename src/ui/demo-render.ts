@@ -6,6 +6,7 @@
  */
 import type { ChalkInstance } from "chalk";
 import type { DemoEvent, Tone } from "../demo/events.js";
+import { formatCount } from "./numbers.js";
 import { renderTimeline } from "./timeline.js";
 
 /** The width assumed when nothing says otherwise (not a terminal, no COLUMNS, no --width). */
@@ -19,13 +20,35 @@ export function layoutWidth(columns: number): number {
   return Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, Math.floor(columns)));
 }
 
+/**
+ * A word longer than a line, in pieces of at most `room` columns cut where a reader expects a
+ * break: hex at a multiple of 8 digits, a URL or path after a `/` (or `-`, `.`, `_`), else at
+ * the last possible column.
+ */
+function pieces(word: string, room: number): string[] {
+  const out: string[] = [];
+  const hex = /^[0-9a-f]+…?$/i.test(word);
+  let rest = word;
+  while (rest.length > room) {
+    let cut = room;
+    if (hex && room >= 8) cut = room - (room % 8);
+    else {
+      const at = Math.max(...["/", "-", ".", "_"].map((ch) => rest.lastIndexOf(ch, room - 1)));
+      if (at + 1 >= room / 2) cut = at + 1;
+    }
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest !== "") out.push(rest);
+  return out;
+}
+
 /** Word-wrap `text` to `width` columns, each line prefixed by `indent`. */
 export function wrap(text: string, indent: string, width = WIDTH): string[] {
   const lines: string[] = [];
   let line = "";
   const room = Math.max(8, width - indent.length);
-  // Words longer than a line (URLs) are cut into pieces that fit.
-  const words = text.split(/\s+/).filter(Boolean).flatMap((w) => (w.length <= room ? [w] : w.match(new RegExp(`.{1,${room}}`, "g")) ?? []));
+  const words = text.split(/\s+/).filter(Boolean).flatMap((w) => (w.length <= room ? [w] : pieces(w, room)));
   for (const word of words) {
     if (line !== "" && indent.length + line.length + 1 + word.length > width) {
       lines.push(indent + line);
@@ -53,24 +76,29 @@ export function shortSource(source: string, room = Infinity): string {
   return citation === "" ? short : citation.includes(host) ? citation : `${citation} (${host})`;
 }
 
-/** Minutes and seconds, e.g. `1:05`. */
+/** Minutes and seconds, e.g. `1:05`, right-aligned in 5 columns (up to 99:59) so it never changes width. */
 function clock(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`.padStart(5);
 }
 
 /**
  * One progress line that fits `width - 1` columns (the last column is left free, so the
  * terminal never wraps it): the bar shrinks first, then the counts go, then the task is cut.
+ * Every field keeps one width for the whole task (the count is padded to the total's width,
+ * the clocks to 5 columns, the estimate shows `-:--` until it is known), so the bar never
+ * jumps as the numbers grow.
  *
  * @param timing - elapsed seconds and the estimate of those left (absent: not shown)
  */
 export function progressLine(task: string, done: number, total: number, width: number, timing?: { elapsed: number; left?: number; rate?: number }): string {
   const pct = `${String(Math.floor((100 * done) / total)).padStart(3)}%`;
-  const counts = `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`;
-  // The rate (items per second, e.g. Dual EC candidates) goes with the ETA, from the same estimate.
-  const rate = timing?.rate === undefined ? "" : ` ${Math.round(timing.rate).toLocaleString("en-US")}/s`;
-  const time = timing === undefined ? "" : timing.left === undefined ? clock(timing.elapsed) : `${clock(timing.elapsed)}${rate} ETA ${clock(timing.left)}`;
+  const whole = formatCount(total);
+  const counts = `${formatCount(done).padStart(whole.length)}/${whole}`;
+  // The rate (items per second, e.g. Dual EC candidates) goes with the ETA, from the same
+  // estimate; like every field it keeps one width for the run ("-/s" until there is one).
+  const rate = timing === undefined ? "" : ` ${(timing.rate === undefined ? "-/s" : `${formatCount(Math.round(timing.rate))}/s`).padStart(whole.length + 2)}`;
+  const time = timing === undefined ? "" : `${clock(timing.elapsed)}${rate} ETA ${timing.left === undefined ? " -:--" : clock(timing.left)}`;
   const room = width - 1;
   const fit = (name: string, tail: string[]): string | null => {
     const fixed = `  ${name} [] ${[pct, ...tail].join(" ")}`.length;
@@ -117,8 +145,11 @@ export interface TerminalRenderer extends Renderer {
 
 /** How the terminal show is laid out and paced. */
 export interface TerminalOptions {
-  /** Columns the show is laid out at (see {@link layoutWidth}); default 80. */
-  readonly width?: number;
+  /**
+   * Columns the show is laid out at (see {@link layoutWidth}); default 80. A function is asked
+   * again at each scene, so a show follows a terminal that is resized while it runs.
+   */
+  readonly width?: number | (() => number);
   readonly pacing: Pacing;
   /** Clear the screen at each scene, so each scene is a slide (terminals only). */
   readonly clear?: boolean;
@@ -153,7 +184,8 @@ const PLAIN_STEPS = 4;
 
 /** The terminal show. */
 export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: TerminalOptions): TerminalRenderer {
-  const width = options.width ?? WIDTH;
+  const widthNow = (): number => (typeof options.width === "function" ? options.width() : options.width ?? WIDTH);
+  let width = widthNow();
   const pacing = options.pacing;
   let barShown = false;
   let replaying = false;
@@ -190,7 +222,7 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: T
       const step = Math.min(PLAIN_STEPS, Math.floor((PLAIN_STEPS * e.done) / e.total));
       if (step > t.drawn && (step < PLAIN_STEPS || finished)) {
         const at = finished ? e.total : Math.floor((e.total * step) / PLAIN_STEPS);
-        if (at > 0) await say(wrap(`${e.task}: ${at.toLocaleString("en-US")}/${e.total.toLocaleString("en-US")}`, "  ", width));
+        if (at > 0) await say(wrap(`${e.task}: ${formatCount(at)}/${formatCount(e.total)}`, "  ", width));
         t.drawn = step;
       }
     } else if (options.progress === "count" && !transient) {
@@ -206,7 +238,8 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: T
       const timing = out.now && !replaying ? (() => {
         const elapsed = ((out.now?.() ?? 0) - t.start) / 1000;
         // An estimate from the first second on, once anything is done.
-        return { elapsed, ...(elapsed >= 1 && e.done > 0 && !finished ? { left: (elapsed * (e.total - e.done)) / e.done, rate: e.done / elapsed } : {}) };
+        // Finished: nothing left.
+        return { elapsed, ...(finished ? { left: 0, ...(e.done > 0 && elapsed > 0 ? { rate: e.done / elapsed } : {}) } : elapsed >= 1 && e.done > 0 ? { left: (elapsed * (e.total - e.done)) / e.done, rate: e.done / elapsed } : {}) };
       })() : undefined;
       await drawBar(progressLine(e.task, e.done, e.total, width, timing));
     }
@@ -222,6 +255,7 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: T
   async function render(e: DemoEvent): Promise<void> {
     switch (e.type) {
       case "scene": {
+        width = widthNow();
         if (!replaying) out.mark?.(`${e.index}. ${e.title}`);
         let title = ` ${e.index} · ${e.title} `;
         if (title.length > width) title = title.slice(0, width - 2) + "… ";

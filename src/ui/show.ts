@@ -38,6 +38,12 @@ export interface SlideOptions {
   /** The first scene shown (1: all); earlier scenes run without output. */
   readonly fromScene: number;
   readonly chalk: ChalkInstance;
+  /**
+   * Awaited before each prompt: the show's output must have reached the screen first (when
+   * stdout is a pipe to `tee`, the prompt goes straight to the terminal and would otherwise
+   * land in the middle of text still in the pipe).
+   */
+  readonly beforePrompt?: () => Promise<void>;
 }
 
 /**
@@ -59,6 +65,7 @@ export function slideShow(live: TerminalRenderer, keys: KeySource | null, option
     const frontier = segments.length - 1;
     let viewing = frontier;
     for (;;) {
+      await options.beforePrompt?.();
       keys.prompt(c.dim(atEnd ? "  end · ← back · q quit " : "  → next · ← back · q quit "));
       const key = await keys.nextKey();
       keys.prompt("\r\u001b[K");
@@ -81,7 +88,8 @@ export function slideShow(live: TerminalRenderer, keys: KeySource | null, option
       if (silent()) {
         if (!noted && options.fromScene > 1) {
           noted = true;
-          await live.render({ type: "step", text: `scenes 1 to ${options.fromScene - 1} run first, without output, so that the numbers from scene ${options.fromScene} on are real` });
+          const before = options.fromScene === 2 ? "scene 1 runs" : `scenes 1 to ${options.fromScene - 1} run`;
+          await live.render({ type: "step", text: `${before} first, without output, so that the numbers from scene ${options.fromScene} on are real` });
         }
         if (e.type === "progress") await live.transient(e);
         if (e.type === "pause") {

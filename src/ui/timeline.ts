@@ -7,6 +7,7 @@
  * @module
  */
 import type { DemoEvent } from "../demo/events.js";
+import { formatCount, plural } from "./numbers.js";
 
 export type TimelineEvent = Extract<DemoEvent, { type: "timeline" }>;
 
@@ -47,20 +48,20 @@ function fit(label: string, width: number): string {
 export function renderTimeline(e: TimelineEvent, width: number): string[] {
   const w = Math.max(30, width);
   const n = e.messages;
-  const countWidth = String(n).length;
+  const countWidth = formatCount(n).length;
   const labelWidth = Math.min(Math.max(...e.rows.map((r) => r.label.length), 8), Math.floor(w * 0.4));
   const room = w - 2 - labelWidth - 1 - 1 - countWidth;
   const per = Math.max(1, Math.ceil(n / room));
   const cells = Math.ceil(n / per);
   const lines: string[] = [];
-  const unit = per === 1 ? "one cell per message" : `${per} messages per cell`;
-  lines.push(...words(`${e.title}: ${n} messages, ${unit}`, w));
+  const unit = per === 1 ? "one cell per message" : `${plural(per, "message")} per cell`;
+  lines.push(...words(`${e.title}: ${plural(n, "message")}, ${unit}`, w));
   lines.push(...pack([`${CELL.all} opened`, `${CELL.some} some opened`, `${CELL.none} safe`, `${CELL.event} the event (after #${e.eventAt})`], "  ", w));
   const row = (label: string, exposed: readonly boolean[], first: number, count: number, size: number): string => {
     let s = "";
     for (let c = 0; c < count; c++) s += cell(exposed, first + c * size, Math.min(first + (c + 1) * size, n));
     const opened = exposed.filter(Boolean).length;
-    return `  ${fit(label, labelWidth)} ${s.padEnd(room)} ${String(opened).padStart(countWidth)}`;
+    return `  ${fit(label, labelWidth)} ${s.padEnd(room)} ${formatCount(opened).padStart(countWidth)}`;
   };
   for (const r of e.rows) lines.push(row(r.label, r.exposed, 0, cells, per));
   const marker = (index: number): string => `  ${" ".repeat(labelWidth)} ${" ".repeat(index)}${CELL.event} #${e.eventAt}`;
@@ -68,7 +69,8 @@ export function renderTimeline(e: TimelineEvent, width: number): string[] {
   if (per > 1) {
     // Around the event, message by message.
     const span = Math.min(n, room);
-    const start = Math.max(0, Math.min(n - span, e.eventAt - Math.floor(span / 3)));
+    // A quarter before the event, the rest after it: what follows the event is the story.
+    const start = Math.max(0, Math.min(n - span, e.eventAt - Math.floor(span / 4)));
     lines.push(...words(`Around the event: #${start + 1} to #${start + span}, one cell per message`, w));
     for (const r of e.rows) {
       const s = row(r.label, r.exposed, start, span, 1);
@@ -79,7 +81,7 @@ export function renderTimeline(e: TimelineEvent, width: number): string[] {
   }
   if (e.marked.length > 0) {
     const shown = e.marked.slice(0, 12).map((m) => `#${m}`).join(" ");
-    lines.push(...words(`delayed past the event: ${shown}${e.marked.length > 12 ? ` and ${e.marked.length - 12} more` : ""}`, w));
+    lines.push(...words(`delayed past the event: ${shown}${e.marked.length > 12 ? ` and ${formatCount(e.marked.length - 12)} more` : ""}`, w));
   }
   return lines.map((l) => (l.length > w ? l.slice(0, w) : l));
 }

@@ -16,6 +16,7 @@ import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
 import type { FsAttackJob, FsAttackResult, FsSimulateJob, FsSimulateResult } from "../forward-secrecy-jobs.js";
 import type { ScenarioContext } from "../scenario.js";
+import { countOf, formatCount as fmt, plural } from "../../ui/numbers.js";
 
 /** What people write. Ordinary, which is the point. */
 const TEXTS = [
@@ -37,8 +38,6 @@ function randInt(random: RandomSource, n: number): number {
   return x % n; // bias below 1e-8 for these n
 }
 
-const fmt = (n: number): string => n.toLocaleString("en-US");
-const plural = (n: number, word: string): string => `${fmt(n)} ${word}${n === 1 ? "" : "s"}`;
 const count = (xs: readonly boolean[]): number => xs.reduce((n, x) => n + (x ? 1 : 0), 0);
 
 /** Await bulk work, reporting progress (finished jobs) every 100 ms. */
@@ -69,6 +68,25 @@ function conversationPattern(random: RandomSource, n: number): { fromFirst: bool
     runs++;
   }
   return { fromFirst, runs };
+}
+
+/**
+ * Who writes the conversation, in words that fit any size: "Alice writes 2 messages to Bob,
+ * who does not answer", "Alice and Bob write 1,000 messages, taking turns: 223 turns of 1 to
+ * 8 messages".
+ */
+function whoWrites(first: string, second: string, fromFirst: readonly boolean[]): string {
+  const turns: number[] = [];
+  fromFirst.forEach((f, i) => {
+    if (i > 0 && f === fromFirst[i - 1]) turns[turns.length - 1] = (turns.at(-1) as number) + 1;
+    else turns.push(1);
+  });
+  const n = fromFirst.length;
+  if (turns.length === 1) return `${first} writes ${plural(n, "message")} to ${second}, who does not answer`;
+  const least = Math.min(...turns);
+  const most = Math.max(...turns);
+  const each = least === most ? `${plural(least, "message")} each` : `${fmt(least)} to ${plural(most, "message")}`;
+  return `${first} and ${second} write ${plural(n, "message")}, taking turns: ${plural(turns.length, "turn")} of ${each}`;
 }
 
 /** Compares what the attacker obtained with what was sent. */
@@ -114,7 +132,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   }
   delayed.sort((a, b) => a - b);
   const escrowKey = generateKeyPair(random);
-  yield { type: "narration", text: `${alice.first} and ${alice.second} write ${plural(n, "message")} in ${plural(alice.runs, "run")} of 1 to 8, taking turns. ${k > 1 ? `${plural(k - 1, "other pair")} of people chat on the same platform, ${plural(n, "message")} each. ` : ""}An interceptor records every ciphertext (harvest now, decrypt later).` };
+  yield { type: "narration", text: `${whoWrites(alice.first, alice.second, alice.fromFirst)}. ${k > 1 ? `${plural(k - 1, "other pair")} of people chat on the same platform, ${plural(n, "message")} each. ` : ""}An interceptor records every ciphertext (harvest now, decrypt later).` };
   const t0 = ctx.now();
   const simJobs: FsSimulateJob[] = conversations.map((c, i) => ({
     kind: "simulate",
@@ -142,7 +160,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "scene", index: 3, title: `The event, after message #${t}` };
   yield { type: "narration", text: `Right after message #${t}, two independent things happen. ${alice.first}'s phone is seized and everything on it copied: her long-term keys, the whole ratchet state, and any keys it keeps for messages still on their way. Separately, the escrow key leaks.` };
   if (dropAsked > 0) {
-    yield { type: "step", text: `${plural(delayed.length, "message")} from ${alice.second} to ${alice.first} sent by then were delayed and arrive only after the event${delayed.length < dropAsked ? ` (only ${delayed.length} such messages exist up to #${t})` : ""}: their keys wait on her phone as skipped message keys` };
+    yield { type: "step", text: `${plural(delayed.length, "message")} from ${alice.second} to ${alice.first} sent by then were delayed and arrive only after the event${delayed.length < dropAsked ? ` (only ${plural(delayed.length, "such message")} ${delayed.length === 1 ? "exists" : "exist"} up to #${t})` : ""}: their keys wait on her phone as skipped message keys` };
   }
   yield { type: "pause" };
 
@@ -212,8 +230,8 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const seizureConversations = seizureRows.filter((r) => r.some(Boolean)).length;
   const seizureExposed = seizureRows.reduce((s, r) => s + count(r), 0);
   yield { type: "narration", text: `The attacker tries both stolen keys on ${k === 1 ? "the one recorded conversation" : `all ${plural(k, "recorded conversation")}`} of the platform.` };
-  yield { type: "result", tone: "neutral", text: `${alice.first}'s seized phone opens messages in ${plural(seizureConversations, "conversation")} of ${fmt(k)} (${fmt(seizureExposed)} messages): a device exposes only the chats it is in` };
-  yield { type: "result", tone: "bad", text: `the leaked escrow key opens ${fmt(leakExposed)} of ${fmt(n * k)} messages in ${fmt(leakConversations)} of ${plural(k, "conversation")}: everyone's past and future, at once` };
+  yield { type: "result", tone: "neutral", text: `${alice.first}'s seized phone opens messages in ${countOf(seizureConversations, k, "conversation")} (${plural(seizureExposed, "message")}): a device exposes only the chats it is in` };
+  yield { type: "result", tone: "bad", text: `the leaked escrow key opens ${countOf(leakExposed, n * k, "message")} in ${countOf(leakConversations, k, "conversation")}: everyone's past and future, at once` };
   yield { type: "fact", ...FACTS.doormatsTarget };
   yield { type: "pause" };
 
@@ -223,11 +241,11 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     title: "Forward secrecy, measured",
     rows: [
       { label: "messages per conversation / conversations", value: `${fmt(n)} / ${fmt(k)}`, tone: "neutral" },
-      { label: `event after message`, value: `#${t}${delayed.length > 0 ? ` (${delayed.length} delayed)` : ""}`, tone: "neutral" },
+      { label: `event after message`, value: `#${t}${delayed.length > 0 ? ` (${fmt(delayed.length)} delayed)` : ""}`, tone: "neutral" },
       { label: "static, phone seized", value: `${fmt(count(staticRow))} of ${fmt(n)}${staticHeals === 0 ? ", never heals" : `, heals at #${staticHeals}`}`, tone: tone(count(staticRow)) },
-      { label: "ratchet, phone seized", value: `${fmt(count(ratchetRow))} of ${fmt(n)} (past ${past(ratchetRow)}, future ${future(ratchetRow)})${ratchetHeals > 0 ? `, heals at #${ratchetHeals}` : ""}`, tone: tone(count(ratchetRow)) },
-      { label: "escrow key leaked", value: `${fmt(leakExposed)} of ${fmt(n * k)} in ${leakConversations} of ${plural(k, "conversation")}`, tone: tone(leakExposed) },
-      { label: "seized phone, conversations touched", value: `${seizureConversations} of ${k}`, tone: "neutral" },
+      { label: "ratchet, phone seized", value: `${fmt(count(ratchetRow))} of ${fmt(n)} (past ${fmt(past(ratchetRow))}, future ${fmt(future(ratchetRow))})${ratchetHeals > 0 ? `, heals at #${ratchetHeals}` : ""}`, tone: tone(count(ratchetRow)) },
+      { label: "escrow key leaked", value: `${fmt(leakExposed)} of ${fmt(n * k)} in ${countOf(leakConversations, k, "conversation")}`, tone: tone(leakExposed) },
+      { label: "seized phone, conversations touched", value: `${fmt(seizureConversations)} of ${fmt(k)}`, tone: "neutral" },
       { label: "compute time", value: `${computeSeconds.toFixed(2)} s`, tone: "neutral" },
     ],
     metrics: {

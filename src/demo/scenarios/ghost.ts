@@ -22,6 +22,7 @@ import { openAsDevice, sealToDevices } from "../../crypto/transparency/fanout.js
 import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
 import type { ScenarioContext } from "../scenario.js";
+import { countOf, formatCount as fmt, plural } from "../../ui/numbers.js";
 
 /** The log's clock starts here (a fixed epoch, so --seed runs are identical). */
 const EPOCH = Date.UTC(2026, 0, 1);
@@ -141,7 +142,7 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
 
   // ── Scene 2 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 2, title: "The ghost reads the conversation" };
-  yield { type: "narration", text: `Alice and Bob write to each other. Each message is encrypted once, to every device of both of them (so Alice's laptop also gets what her phone sends), with the device keys the provider hands out. After ${ghostAt} messages, on a warrant, the provider adds a device of its own to Bob's list. Nobody's phone checks.` };
+  yield { type: "narration", text: `Alice and Bob write to each other. Each message is encrypted once, to every device of both of them (so Alice's laptop also gets what her phone sends), with the device keys the provider hands out. After ${plural(ghostAt, "message")}, on a warrant, the provider adds a device of its own to Bob's list. Nobody's phone checks.` };
   const lawfulGhost = makeGhostDevice("bob", "ghost", random(32), random);
   const conversation: Sent[] = [];
   let delivered = 0;
@@ -164,11 +165,11 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
       if (reads(d, m)) delivered++;
     }
   }
-  yield { type: "step", text: `${nMessages} messages sent, fanned out to every other device: ${delivered} of ${deliveries} deliveries opened by their devices` };
+  yield { type: "step", text: `${plural(nMessages, "message")} sent, fanned out to every other device: ${countOf(delivered, deliveries, "delivery", "deliveries")} opened by their devices` };
   const readBefore = conversation.slice(0, ghostAt).filter((m) => reads(lawfulGhost, m)).length;
   const ghostRead = conversation.slice(ghostAt).filter((m) => reads(lawfulGhost, m)).length;
-  yield { type: "result", tone: "neutral", text: `before the ghost was added: it opened ${readBefore} of ${ghostAt} (no key was escrowed, the past stays closed)` };
-  yield { type: "result", tone: "bad", text: `after: the ghost opened ${ghostRead} of ${nMessages - ghostAt} messages, and neither phone said a thing` };
+  yield { type: "result", tone: "neutral", text: `before the ghost was added: it opened ${fmt(readBefore)} of ${fmt(ghostAt)} (no key was escrowed, the past stays closed)` };
+  yield { type: "result", tone: "bad", text: `after: the ghost opened ${countOf(ghostRead, nMessages - ghostAt, "message")}, and neither phone said a thing` };
   const sample = conversation[conversation.length - 1] as Sent;
   const sampleText = openAsDevice(sample.ciphertext, lawfulGhost.opener);
   if (sampleText) yield { type: "step", text: `e.g. the ghost's copy of the last message: "${fromUtf8(sampleText)}"` };
@@ -322,8 +323,8 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
   const lawfulStillReads = later.filter((m) => reads(lawfulGhost, m)).length;
   const caught = checks.filter((c) => c.caught);
   for (const c of checks) yield { type: "step", text: `${c.name}: ${c.caught ? "caught the intruder's device, and the silent client hid it" : "nothing to see for this ghost"}` };
-  yield { type: "result", tone: "bad", text: `the intruder's ghost opened ${intruderRead} of ${LATER_MESSAGES} new messages (the provider's ghost: ${lawfulStillReads} of ${LATER_MESSAGES})` };
-  yield { type: "result", tone: "bad", text: `${caught.length} checks caught the intruder (${caught.map((c) => c.name).join(", ")}), and nobody was told` };
+  yield { type: "result", tone: "bad", text: `the intruder's ghost opened ${countOf(intruderRead, LATER_MESSAGES, "new message")} (the provider's ghost: ${fmt(lawfulStillReads)} of ${fmt(LATER_MESSAGES)})` };
+  yield { type: "result", tone: "bad", text: `${plural(caught.length, "check")} caught the intruder (${caught.map((c) => c.name).join(", ")}), and nobody was told` };
   yield { type: "narration", text: "The switch that silences warnings for a warrant silences them for everyone. The checks would have caught both ghosts; the mandate is to hide them." };
   yield { type: "metric", name: "intruder_ghost_read", label: "messages the intruder's ghost decrypted", value: intruderRead, unit: "" };
   yield { type: "metric", name: "intruder_checks_suppressed", label: "checks that caught the intruder, hidden", value: caught.length, unit: "" };
@@ -337,7 +338,7 @@ async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): Asyn
     type: "summary",
     title: "The ghost, and what catches it",
     rows: [
-      { label: "ghost read (after it was added)", value: `${ghostRead} of ${nMessages - ghostAt}`, tone: "bad" },
+      { label: "ghost read (after it was added)", value: `${fmt(ghostRead)} of ${fmt(nMessages - ghostAt)}`, tone: "bad" },
       { label: "safety number changed", value: safetyNumberChanged ? "caught" : "missed", tone: caughtTone(safetyNumberChanged) },
       { label: "unsigned device refused", value: deviceSignatureRefused ? "caught" : "missed", tone: caughtTone(deviceSignatureRefused) },
       { label: "key not in the log refused", value: inclusionProofRefused ? "caught" : "missed", tone: caughtTone(inclusionProofRefused) },

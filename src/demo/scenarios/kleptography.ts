@@ -15,6 +15,7 @@ import type { RandomSource } from "../../crypto/random.js";
 import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
 import type { ScenarioContext } from "../scenario.js";
+import { countOf, formatCount as fmt, plural } from "../../ui/numbers.js";
 
 /** What goes through the tunnel. Ordinary, which is the point. */
 const TEXTS = [
@@ -61,8 +62,11 @@ function randInt(random: RandomSource, n: number): number {
   return x % n; // a bias below 1e-5 for n ≤ 65,536: fine for placing a slice
 }
 
-const fmt = (n: number): string => n.toLocaleString("en-US");
-const short = (b: Uint8Array, n = 8): string => `${toHex(b.subarray(0, n))}…`;
+/**
+ * Every key, point, nonce and ciphertext on screen: its first 8 bytes in hex and an ellipsis, so
+ * that a value never wraps mid-string at 60 columns (the checks compare the whole values).
+ */
+const short = (b: Uint8Array): string => `${toHex(b.subarray(0, 8))}…`;
 
 /** Bytes equal at the same position. */
 function matching(a: Uint8Array, b: Uint8Array): number {
@@ -183,7 +187,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "narration", text: "Dual_EC_DRBG is a random number generator from NIST SP 800-90A. Each output is the x-coordinate of a point s·Q on the curve P-256, minus its top 16 bits, and the next state is the x-coordinate of s·P. If someone knows a number d with P = d·Q, 32 bytes of output (one block and 2 bytes of the next) give them the generator's state, and the state gives them everything after it." };
   yield { type: "fact", ...FACTS.juniperDualEc };
   const vendor = timed(() => backdooredQ(random));
-  yield { type: "step", text: `the VPN vendor's firmware uses P = G and its own Q, x = ${toHex(vendor.q.subarray(1))}` };
+  yield { type: "step", text: `the VPN vendor's firmware uses P = G and its own Q, x = ${short(vendor.q.subarray(1))}` };
   const fits = timed(() => trapdoorFits(vendor.trapdoor, vendor.q));
   yield { type: "step", text: `whoever made that Q kept d = ${short(vendor.trapdoor)} with P = d·Q: checked now, ${fits ? "it holds" : "it does NOT hold"}` };
   yield { type: "narration", text: "In the usual telling, the maker of such a Q is an intelligence agency that expects to be the only one able to use it: nobody but us. For Juniper's own Q, nobody is known to hold a trapdoor. This demo makes its Q with a trapdoor on purpose, so that it certainly has one." };
@@ -194,9 +198,9 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "scene", index: 2, title: "A handshake, recorded" };
   yield { type: "narration", text: "A branch office opens a VPN session to the box. The box sends a 32-byte nonce straight from the generator, then draws its Diffie-Hellman secret from the same generator. An interceptor records the handshake and every encrypted record." };
   const session1 = timed(() => recordSession(box));
-  yield { type: "step", text: `handshake nonce on the wire (32 bytes): ${toHex(session1.handshake.nonce)}` };
-  yield { type: "step", text: `box's X25519 public key: ${short(session1.handshake.boxPublic, 12)}  session key: HKDF-SHA-256 of the shared secret` };
-  yield { type: "step", text: `recorded ${fmt(nMessages)} records encrypted with ChaCha20-Poly1305 (${fmt(session1.records.reduce((n, r) => n + r.length, 0))} bytes), e.g. ${short(session1.records[0] as Uint8Array, 12)}` };
+  yield { type: "step", text: `handshake nonce on the wire (32 bytes): ${short(session1.handshake.nonce)}` };
+  yield { type: "step", text: `box's X25519 public key: ${short(session1.handshake.boxPublic)}  session key: HKDF-SHA-256 of the shared secret` };
+  yield { type: "step", text: `recorded ${plural(nMessages, "record")} encrypted with ChaCha20-Poly1305 (${fmt(session1.records.reduce((n, r) => n + r.length, 0))} bytes), e.g. ${short(session1.records[0] as Uint8Array)}` };
   yield { type: "metric", name: "session_messages", label: "records in the recorded session", value: nMessages, unit: "" };
   yield { type: "pause" };
 
@@ -211,7 +215,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   };
   const a1 = yield* attack("vendor's d", vendor.trapdoor, vendor.q, session1, slice1);
   const threadsUsed = a1.threads;
-  yield { type: "step", text: `${fmt(a1.search.tried)} candidates in ${a1.seconds.toFixed(2)} s on ${threadsUsed} thread${threadsUsed === 1 ? "" : "s"}: ${fmt(a1.search.onCurve)} on the curve, ${a1.search.survivors.length} matched the last 2 bytes` };
+  yield { type: "step", text: `${fmt(a1.search.tried)} candidates in ${a1.seconds.toFixed(2)} s on ${plural(threadsUsed, "thread")}: ${fmt(a1.search.onCurve)} on the curve, ${a1.search.survivors.length} matched the last 2 bytes` };
   const stateRecovered = a1.opened !== undefined && equalBytes(a1.opened.state, session1.stateAfterNonce);
   if (a1.opened && !stateRecovered) throw new Error("a survivor opened the session with a state that is not the box's");
   // Predictions, checked against what the box really produced: its DH secret, then the nonce
@@ -223,7 +227,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const predictedBytes = (predictedSecret ? matching(predictedSecret, session1.handshake.dhSecret) : 0) + (predictedNonce ? matching(predictedNonce, nextNonce) : 0);
   if (a1.opened && predictedSecret && predictedNonce) {
     yield { type: "result", tone: "bad", text: `state recovered: predicted DH secret ${short(predictedSecret)}, the box's real one ${short(session1.handshake.dhSecret)}` };
-    yield { type: "result", tone: "bad", text: `session decrypted: ${a1.decrypted} of ${nMessages} records, e.g. "${fromUtf8(openRecord(a1.opened.key, 0, session1.records[0] as Uint8Array) as Uint8Array)}"` };
+    yield { type: "result", tone: "bad", text: `session decrypted: ${countOf(a1.decrypted, nMessages, "record")}, e.g. "${fromUtf8(openRecord(a1.opened.key, 0, session1.records[0] as Uint8Array) as Uint8Array)}"` };
     yield { type: "result", tone: "bad", text: `the box's next handshake nonce, predicted before it was sent: ${short(predictedNonce)}; sent: ${short(nextNonce)}` };
   } else {
     yield { type: "result", tone: "good", text: "no candidate opened the session" };
@@ -240,8 +244,8 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "fact", ...FACTS.juniperSwap };
   const intruder = timed(() => backdooredQ(random));
   yield { type: "narration", text: "An intruder with access to the firmware replaces the constant Q with a Q it made, keeping its own d. Nothing else in the product changes." };
-  yield { type: "step", text: `firmware Q before: x = ${toHex(vendor.q.subarray(1))}` };
-  yield { type: "step", text: `firmware Q after:  x = ${toHex(intruder.q.subarray(1))}` };
+  yield { type: "step", text: `firmware Q before: x = ${short(vendor.q.subarray(1))}` };
+  yield { type: "step", text: `firmware Q after:  x = ${short(intruder.q.subarray(1))}` };
   // A firmware update means a reboot: the generator is seeded afresh, so any state the vendor
   // followed before is gone and both parties start from the next nonce.
   const swapped = timed(() => DualEcDrbg.instantiate(random(32), random(16), utf8("vpn box"), { q: intruder.q }));
@@ -259,7 +263,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   }
   yield { type: "narration", text: "Every output is just the x-coordinate of a curve point, whoever holds the trapdoor: output tests cannot tell which Q has a trapdoor, or whose it is. The box keeps working, and a new session is recorded." };
   const session2 = timed(() => recordSession(swapped));
-  yield { type: "step", text: `new handshake nonce: ${toHex(session2.handshake.nonce)}` };
+  yield { type: "step", text: `new handshake nonce: ${short(session2.handshake.nonce)}` };
   yield { type: "pause" };
 
   // ── Scene 5 ────────────────────────────────────────────────────────────────────────────
@@ -269,13 +273,13 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const a2 = yield* attack("vendor's d", vendor.trapdoor, intruder.q, session2, slice2);
   yield { type: "result", tone: a2.opened ? "bad" : "neutral", text: `vendor's trapdoor: ${fmt(a2.search.onCurve)} points on the curve, ${a2.search.survivors.length} matched the last 2 bytes, ${a2.opened ? "the session OPENED" : "none opens the session"} (${a2.seconds.toFixed(2)} s)` };
   const a3 = yield* attack("intruder's d", intruder.trapdoor, intruder.q, session2, slice2);
-  yield { type: "result", tone: a3.opened ? "bad" : "good", text: `intruder's trapdoor: ${a3.search.survivors.length} matched, ${a3.opened ? `session decrypted: ${a3.decrypted} of ${nMessages} records` : "no candidate opens the session"} (${a3.seconds.toFixed(2)} s)` };
+  yield { type: "result", tone: a3.opened ? "bad" : "good", text: `intruder's trapdoor: ${a3.search.survivors.length} matched, ${a3.opened ? `session decrypted: ${countOf(a3.decrypted, nMessages, "record")}` : "no candidate opens the session"} (${a3.seconds.toFixed(2)} s)` };
   if (a3.opened) {
     const intruderView = DualEcDrbg.fromState(a3.opened.state, { q: intruder.q });
     const matched = matching(timed(() => intruderView.generate(32)), session2.handshake.dhSecret);
     yield { type: "step", text: `the intruder predicted the box's new DH secret: ${matched} of 32 bytes exact` };
   }
-  yield { type: "step", text: `the session recorded before the swap stays open to the vendor (${a1.decrypted} of ${nMessages} records): a recording does not expire` };
+  yield { type: "step", text: `the session recorded before the swap stays open to the vendor (${countOf(a1.decrypted, nMessages, "record")}): a recording does not expire` };
   yield { type: "narration", text: "The trapdoor never belonged to its maker alone: it belongs to whoever controls the constant. Whoever swapped Q took the backdoor over, and the vendor's key went silent without any test noticing." };
   yield { type: "fact", ...FACTS.juniperAdvisory };
   yield { type: "narration", text: "Deviations from ScreenOS, for honesty: ScreenOS passed Dual EC output through an ANSI X9.31 stage that a bug made a pass-through, so this demo uses the Dual EC output directly; its handshake is a simplified one (a 32-byte nonce, then an X25519 key, HKDF-SHA-256 and ChaCha20-Poly1305) instead of IKE and ESP; and both Qs here were made by this run, not Juniper's or the 2012 one." };
@@ -290,10 +294,10 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     title: "What one constant decides",
     rows: [
       { label: "candidates searched per trapdoor", value: sliceText, tone: "neutral" },
-      { label: "vendor's trapdoor, before the swap", value: `${a1.search.survivors.length} survivor${a1.search.survivors.length === 1 ? "" : "s"}, ${a1.decrypted} of ${nMessages} records decrypted in ${a1.seconds.toFixed(2)} s`, tone: a1.opened ? "bad" : "good" },
+      { label: "vendor's trapdoor, before the swap", value: `${plural(a1.search.survivors.length, "survivor")}, ${countOf(a1.decrypted, nMessages, "record")} decrypted in ${a1.seconds.toFixed(2)} s`, tone: a1.opened ? "bad" : "good" },
       { label: "later output predicted exactly", value: `${predictedBytes} bytes`, tone: predictedBytes > 0 ? "bad" : "good" },
       { label: "vendor's trapdoor, after the swap", value: a2.opened ? "still opens the session" : "opens nothing", tone: a2.opened ? "bad" : "neutral" },
-      { label: "intruder's trapdoor, after the swap", value: a3.opened ? `opens the session (${a3.decrypted} of ${nMessages} records)` : "opens nothing", tone: a3.opened ? "bad" : "good" },
+      { label: "intruder's trapdoor, after the swap", value: a3.opened ? `opens the session (${countOf(a3.decrypted, nMessages, "record")})` : "opens nothing", tone: a3.opened ? "bad" : "good" },
       { label: "output tests passed, old Q and new Q", value: `${outputTestsPassed} of 2`, tone: "neutral" },
       { label: "compute time", value: `${computeSeconds.toFixed(2)} s on ${threadsUsed} thread${threadsUsed === 1 ? "" : "s"}`, tone: "neutral" },
     ],

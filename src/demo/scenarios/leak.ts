@@ -18,6 +18,7 @@ import { X25519Identity } from "../../crypto/recipients/x25519.js";
 import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
 import type { ScenarioContext } from "../scenario.js";
+import { countOf, formatCount as fmt, plural } from "../../ui/numbers.js";
 
 /** The governments that signed the 2019 open letter (docs/SOURCES.md, letter2019). */
 const AUTHORITY_NAMES = ["United States", "United Kingdom", "Australia", "Authority 4", "Authority 5"];
@@ -56,7 +57,6 @@ const WORLD_SLICE = 1000;
 
 const pad = (n: number, width = 4): string => String(n).padStart(width, "0");
 const userName = (i: number): string => `user-${pad(i + 1)}`;
-const plural = (n: number, word: string): string => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
 /** Number of 1s. */
 const count = (flags: Uint8Array): number => flags.reduce((n, f) => n + f, 0);
@@ -176,7 +176,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     const me = new X25519Identity((users[s.to] as X25519KeyPair).secretKey);
     if (opens(me, s) && opens(me, l)) readable++;
   }
-  yield { type: "step", text: `recipients opened ${readable} of ${sample} sampled messages on both services: escrow does not get in their way` };
+  yield { type: "step", text: `recipients opened ${countOf(readable, sample, "sampled message")} on both services: escrow does not get in their way` };
   yield { type: "metric", name: "messages", label: "messages per service", value: nMessages, unit: "" };
   yield { type: "metric", name: "archived_bytes", label: "interceptor's archive", value: archivedBytes, unit: "bytes" };
   if (ctx.world) {
@@ -200,8 +200,8 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const targetSafe = safeArchive.filter((m) => m.to === target || m.from === target);
   const warrantOpened = targetLawful.filter((m) => opens(agent, m)).length;
   const warrantSafe = targetSafe.filter((m) => opens(agent, m)).length;
-  yield { type: "result", tone: "neutral", text: `LawfulChat: opened ${warrantOpened} of ${targetLawful.length} messages of ${userName(target)}` };
-  yield { type: "result", tone: "good", text: `SafeChat: opened ${warrantSafe} of ${targetSafe.length}: end-to-end encryption has no third key` };
+  yield { type: "result", tone: "neutral", text: `LawfulChat: opened ${countOf(warrantOpened, targetLawful.length, "message")} of ${userName(target)}` };
+  yield { type: "result", tone: "good", text: `SafeChat: opened ${fmt(warrantSafe)} of ${fmt(targetSafe.length)}: end-to-end encryption has no third key` };
   yield { type: "narration", text: "So far, exactly what was asked for. But the escrow key opens every LawfulChat message, not just the target's: the warrant is a policy, the key is not." };
   yield { type: "metric", name: "warrant_opened", label: "target's messages opened by warrant", value: warrantOpened, unit: "" };
   yield { type: "pause" };
@@ -229,9 +229,9 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   const safeOpened = count(opened.subarray(nMessages));
   const rate = (2 * nMessages) / Math.max(massSeconds, 1e-9);
   const lawfulUsers = new Set(lawfulArchive.filter((_, i) => opened[i] === 1).map((m) => m.to)).size;
-  yield { type: "result", tone: "bad", text: `LawfulChat: opened and verified ${lawfulOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")} messages, of ${plural(lawfulUsers, "recipient")}` };
-  yield { type: "result", tone: "good", text: `SafeChat: opened ${safeOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")}` };
-  yield { type: "step", text: `${plural(2 * nMessages, "decryption attempt")} in ${massSeconds.toFixed(2)} s: ${Math.round(rate).toLocaleString("en-US")} per second` };
+  yield { type: "result", tone: "bad", text: `LawfulChat: opened and verified ${countOf(lawfulOpened, nMessages, "message")}, of ${plural(lawfulUsers, "recipient")}` };
+  yield { type: "result", tone: "good", text: `SafeChat: opened ${fmt(safeOpened)} of ${fmt(nMessages)}` };
+  yield { type: "step", text: `${plural(2 * nMessages, "decryption attempt")} in ${massSeconds.toFixed(2)} s: ${fmt(Math.round(rate))} per second` };
   const shown = lawfulArchive.find((m) => opens(attacker, m));
   if (shown) yield { type: "step", text: `e.g. message ${shown.id}: "${fromUtf8(decrypt(shown.ciphertext, [attacker])).trimEnd()}"` };
   yield { type: "metric", name: "lawful_opened", label: "LawfulChat messages opened by the attacker", value: lawfulOpened, unit: "" };
@@ -244,19 +244,19 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
   yield { type: "scene", index: 6, title: "Aftermath" };
   // A tenth of the traffic, at most 2,000 messages: enough to count, and the largest run stays short.
   const batch = Math.max(10, Math.min(2000, Math.floor(nMessages / 10)));
-  yield { type: "narration", text: `Nobody notices at first. LawfulChat keeps escrowing to the same keys: ${plural(batch, "new message")} are sent after the leak.` };
+  yield { type: "narration", text: `Nobody notices at first. LawfulChat keeps escrowing to the same keys: ${plural(batch, "new message")} ${batch === 1 ? "is" : "are"} sent after the leak.` };
   const [, future] = yield* send(batch, nMessages + 1, escrow, null);
   const futureOpened = future.filter((m) => opens(attacker, m)).length;
-  yield { type: "result", tone: "bad", text: `future traffic: the stolen key opened ${futureOpened} of ${batch}` };
+  yield { type: "result", tone: "bad", text: `future traffic: the stolen key opened ${fmt(futureOpened)} of ${fmt(batch)}` };
   const rotated = authorities.map((a) => ({ name: a.name, key: generateKeyPair(random) }));
   const [, afterRotationMessages] = yield* send(batch, nMessages + batch + 1, rotated.map((a) => a.key.publicKey), null);
   const afterRotation = afterRotationMessages.filter((m) => opens(attacker, m)).length;
   yield { type: "narration", text: "The breach is found and every authority rotates its escrow key. New messages are safe from the old key..." };
-  yield { type: "result", tone: "good", text: `after rotation: the stolen key opened ${afterRotation} of ${batch} new messages` };
+  yield { type: "result", tone: "good", text: `after rotation: the stolen key opened ${countOf(afterRotation, batch, "new message")}` };
   let stillOpen = 0;
   const recheck = Math.min(200, nMessages);
   for (let i = 0; i < recheck; i++) if (opens(attacker, lawfulArchive[randInt(random, nMessages)] as Recorded)) stillOpen++;
-  yield { type: "result", tone: "bad", text: `...but the archive was recorded before: re-checked ${recheck}, still ${stillOpen} open. Rotation cannot reach ciphertext already taken.` };
+  yield { type: "result", tone: "bad", text: `...but the archive was recorded before: re-checked ${fmt(recheck)}, still ${fmt(stillOpen)} open. Rotation cannot reach ciphertext already taken.` };
   if (authorities.length > 1) {
     yield { type: "narration", text: `Each LawfulChat message was escrowed to ${authorities.length} authorities. Which one has to leak?` };
     const probe = Math.min(100, nMessages);
@@ -264,7 +264,7 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
       const id = new AuthorityIdentity(a.key.secretKey, a.key.publicKey);
       let n = 0;
       for (let i = 0; i < probe; i++) if (opens(id, lawfulArchive[i] as Recorded)) n++;
-      yield { type: "result", tone: "bad", text: `the key of "${a.name}" alone opens ${n} of ${probe}` };
+      yield { type: "result", tone: "bad", text: `the key of "${a.name}" alone opens ${fmt(n)} of ${fmt(probe)}` };
     }
     yield { type: "narration", text: "Any one of them. Every authority added is one more doormat." };
   }
@@ -279,12 +279,12 @@ export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void
     type: "summary",
     title: "What one leaked key did",
     rows: [
-      { label: "users / messages per service", value: `${nUsers.toLocaleString("en-US")} / ${nMessages.toLocaleString("en-US")}`, tone: "neutral" },
-      { label: "LawfulChat opened by the stolen key", value: `${lawfulOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")}`, tone: "bad" },
-      { label: "SafeChat (end-to-end) opened", value: `${safeOpened.toLocaleString("en-US")} of ${nMessages.toLocaleString("en-US")}`, tone: "good" },
-      { label: "time to decrypt the whole archive", value: `${massSeconds.toFixed(2)} s (${Math.round(rate).toLocaleString("en-US")} msg/s)`, tone: "neutral" },
-      { label: "post-leak traffic opened", value: `${futureOpened} of ${batch}`, tone: "bad" },
-      { label: "archive still open after rotation", value: `${stillOpen} of ${recheck}`, tone: "bad" },
+      { label: "users / messages per service", value: `${fmt(nUsers)} / ${fmt(nMessages)}`, tone: "neutral" },
+      { label: "LawfulChat opened by the stolen key", value: `${fmt(lawfulOpened)} of ${fmt(nMessages)}`, tone: "bad" },
+      { label: "SafeChat (end-to-end) opened", value: `${fmt(safeOpened)} of ${fmt(nMessages)}`, tone: "good" },
+      { label: "time to decrypt the whole archive", value: `${massSeconds.toFixed(2)} s (${fmt(Math.round(rate))} msg/s)`, tone: "neutral" },
+      { label: "post-leak traffic opened", value: `${fmt(futureOpened)} of ${fmt(batch)}`, tone: "bad" },
+      { label: "archive still open after rotation", value: `${fmt(stillOpen)} of ${fmt(recheck)}`, tone: "bad" },
     ],
     metrics: {
       users: nUsers,
