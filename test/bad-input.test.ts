@@ -14,28 +14,11 @@ import { doormat, pseudoRandomStream, spawnDoormat, type RunOptions, type RunRes
 /** Test data: seeded, so every run sees the same bytes (see pseudoRandomStream). */
 const testBytes = pseudoRandomStream("bad-input.test");
 import { findHeaderEnd } from "../src/crypto/format/header.js";
+import { permissionBitsBind } from "./helpers.js";
 
 const CHUNK = 65536;
 const ENC_CHUNK = CHUNK + 16;
 const NONCE = 16;
-/**
- * Whether permission bits bind this process: not for root, nor for a process with
- * CAP_DAC_OVERRIDE (some containers), nor, perhaps, for a non-root uid 0 in a user namespace.
- * Probed, not guessed from the uid, so the tests below run wherever they can mean something.
- */
-function permissionBitsBind(dirToProbe: string): boolean {
-  const probe = path.join(dirToProbe, ".permission-probe");
-  fs.writeFileSync(probe, "x");
-  fs.chmodSync(probe, 0o000);
-  try {
-    fs.readFileSync(probe);
-    return false;
-  } catch {
-    return true;
-  } finally {
-    fs.rmSync(probe, { force: true });
-  }
-}
 
 let dir: string;
 let inDir: string;

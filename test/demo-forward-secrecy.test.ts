@@ -8,7 +8,7 @@ import { MAX_SKIP } from "../src/crypto/signal/ratchet.js";
 import type { DemoEvent } from "../src/demo/events.js";
 import { renderTimeline, type TimelineEvent } from "../src/ui/timeline.js";
 import { doormat } from "./cli-harness.js";
-import { demoEvents, summaryOf } from "./demo-harness.js";
+import { demoEvents, runOnShowClock, summaryOf } from "./demo-harness.js";
 
 const runDemo = (args: string[]): Promise<DemoEvent[]> => demoEvents("forward-secrecy", args);
 const timelineOf = (events: DemoEvent[]): TimelineEvent => events.find((e): e is TimelineEvent => e.type === "timeline") as TimelineEvent;
@@ -175,5 +175,14 @@ describe("timeline picture", () => {
     expect(lines[0]).toContain("one cell per message");
     expect(lines.some((l) => l.startsWith("Around the event"))).toBe(false);
     expect(lines.find((l) => l.includes("static")) as string).toContain("█".repeat(20));
+  });
+});
+
+describe("compute_seconds counts cryptography, not the show's time", () => {
+  it("a presenter's pauses and the drawing of finished bars add nothing", async () => {
+    const events = await runOnShowClock("forward-secrecy", "show-clock", { messages: 20, "event-at": 10, drop: 2, conversations: 2 });
+    expect(events.filter((e) => e.type === "progress" && e.done === e.total).length).toBe(2); // the simulation and the attack
+    const m = summaryOf(events).metrics;
+    expect([m["simulate_seconds"], m["attack_seconds"], m["compute_seconds"]]).toEqual([0, 0, 0]);
   });
 });

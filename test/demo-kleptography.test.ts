@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { DemoEvent } from "../src/demo/events.js";
 import { FACTS } from "../src/demo/facts.js";
 import { doormat } from "./cli-harness.js";
-import { demoEvents, summaryOf } from "./demo-harness.js";
+import { demoEvents, runOnShowClock, summaryOf } from "./demo-harness.js";
 
 const runDemo = (args: string[]): Promise<DemoEvent[]> => demoEvents("kleptography", args);
 
@@ -117,5 +117,13 @@ describe("demo kleptography options", () => {
     const leak = await doormat(["demo", "leak", "--full"]);
     expect(leak.code).not.toBe(0);
     expect(leak.stderr).toMatch(/^doormat: error: /);
+  });
+});
+
+describe("compute_seconds counts cryptography, not the show's time", () => {
+  it("a presenter's pauses and the drawing of finished bars add nothing", async () => {
+    const events = await runOnShowClock("kleptography", "42", { full: false, slice: 256, messages: 3 });
+    expect(events.filter((e) => e.type === "progress" && e.done === e.total).length).toBe(3); // the three searches
+    expect(summaryOf(events).metrics["compute_seconds"]).toBe(0);
   });
 });

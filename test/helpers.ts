@@ -74,3 +74,22 @@ export function onPath(name: string): string | null {
   }
   return null;
 }
+
+/**
+ * Whether permission bits bind this process: not for root, nor for a process with
+ * CAP_DAC_OVERRIDE (some containers), nor, perhaps, for a non-root uid 0 in a user namespace.
+ * Probed, not guessed from the uid, so permission tests run wherever they can mean something.
+ */
+export function permissionBitsBind(dirToProbe: string): boolean {
+  const probe = path.join(dirToProbe, ".permission-probe");
+  fs.writeFileSync(probe, "x");
+  fs.chmodSync(probe, 0o000);
+  try {
+    fs.readFileSync(probe);
+    return false;
+  } catch {
+    return true;
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
+}
