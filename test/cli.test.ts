@@ -852,6 +852,35 @@ describe("inspect", () => {
     }
   });
 
+  // The talk (examples/talk.sh) runs inspect on a 60-column screen: the terminal used to cut
+  // "fro|m" and the key id "77|78dc9e" in half.
+  it("text on a narrow terminal wraps between words, never through one", async () => {
+    const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
+    for (const f of [plainFile, escrowFile]) {
+      const wide = (await doormat(["inspect", f])).stdout.toString();
+      for (const columns of [40, 60]) {
+        const r = await doormat(["inspect", f], { columns });
+        expectOk(r);
+        const out = r.stdout.toString();
+        for (const l of out.split("\n")) expect(l.length, l).toBeLessThanOrEqual(columns);
+        expect(words(out)).toEqual(words(wide));
+      }
+    }
+    // -o FILE is not the terminal: the report keeps its 80-column layout.
+    const file = path.join(freshDir(), "report.txt");
+    expectOk(await doormat(["inspect", "-o", file, escrowFile], { columns: 40 }));
+    expect(fs.readFileSync(file, "utf8").split("\n").some((l) => l.length > 40)).toBe(true);
+  });
+
+  it("text: several authorities each hold a key (plural)", async () => {
+    const f = path.join(freshDir(), "two.age");
+    fs.writeFileSync(f, await encryptTo("x", ["-r", keys.alice.pub, "--escrow", keys.auth.pub, "--escrow", keys.carol.pub]));
+    const out = (await doormat(["inspect", f])).stdout.toString().replace(/\s+/g, " ");
+    expect(out).toMatch(/Authorities [0-9a-f]{8} and [0-9a-f]{8} each hold a key that opens it/);
+    expect(out).toContain("a copy of any one of those keys.");
+    expect((await doormat(["inspect", escrowFile])).stdout.toString().replace(/\s+/g, " ")).toContain(`Authority ${authId()} holds a key that opens it`);
+  });
+
   it("--json: the documented snake_case document, for a plain binary file", async () => {
     const r = await doormat(["inspect", "--json", plainFile]);
     expectOk(r);
