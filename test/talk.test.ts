@@ -314,6 +314,16 @@ describe("keys", () => {
     expect(text()).not.toContain("1 · A key under the doormat");
   });
 
+  it("--from-scene 3 says \"scenes 1 and 2\", not \"scenes 1 to 2\"; 4 says \"1 to 3\"", async () => {
+    for (const [from, said] of [[3, "scenes 1 and 2 run first, without output"], [4, "scenes 1 to 3 run first, without output"]] as const) {
+      const { target, text } = collect(false);
+      const s = slideShow(terminalRenderer(target, plainChalk, { pacing: { mode: "none" } }), null, { step: false, fromScene: from, chalk: plainChalk });
+      for (const e of EVENTS) await s.render(e);
+      await s.end();
+      expect(text()).toContain(said);
+    }
+  });
+
   it("a quit key from the show is ShowQuit", async () => {
     const live = terminalRenderer(collect(false).target, plainChalk, { pacing: { mode: "step" } });
     const s = slideShow(live, scripted(["quit"]), { step: true, fromScene: 1, chalk: plainChalk });
