@@ -80,6 +80,18 @@ describe("the show at any width", () => {
     expect(await show(width, false)).toMatchSnapshot();
   });
 
+  it("--clear makes every scene, and the summary after the last one, a slide of its own", async () => {
+    const { target, text } = collect(true);
+    const r = terminalRenderer(target, plainChalk, { width: 60, clear: true, pacing: { mode: "none" } });
+    for (const e of EVENTS) await r.render(e);
+    await r.end();
+    const slides = text().split("\u001b[H\u001b[2J").slice(1);
+    const scenes = EVENTS.filter((e) => e.type === "scene").length;
+    expect(slides).toHaveLength(scenes + 1);
+    expect(slides[scenes]).toMatch(/^ What one leaked key did \n/);
+    expect(slides[scenes]).not.toMatch(/ · /); // no scene title above the summary
+  });
+
   it("follows a terminal resized during the show from the next scene on", async () => {
     const { target, text } = collect(false);
     let columns = 100;
