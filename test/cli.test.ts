@@ -744,6 +744,12 @@ describe("help and version", () => {
     }
   });
 
+  it("keygen --help never shows a key file written by tee or >, which would not be mode 0600", async () => {
+    const out = (await doormat(["keygen", "--help"])).stdout.toString();
+    for (const l of out.split("\n").filter((x) => x.startsWith("  $ "))) expect(l, l).not.toMatch(/(tee|>)\s*\S*\.key\b/);
+    expect(out).toContain("standard error when the key goes to a file or a pipe");
+  });
+
   it("--version prints the package.json version", async () => {
     const r = await doormat(["--version"]);
     expectOk(r);
