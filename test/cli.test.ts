@@ -862,10 +862,12 @@ describe("inspect", () => {
   // "fro|m" and the key id "77|78dc9e" in half.
   it("text on a narrow terminal wraps between words, never through one", async () => {
     const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
+    // Named relative to its folder: a file name longer than the line (the scratch path) is cut.
     for (const f of [plainFile, escrowFile]) {
-      const wide = (await doormat(["inspect", f])).stdout.toString();
+      const cwd = path.dirname(f);
+      const wide = (await doormat(["inspect", path.basename(f)], { cwd })).stdout.toString();
       for (const columns of [40, 60]) {
-        const r = await doormat(["inspect", f], { columns });
+        const r = await doormat(["inspect", path.basename(f)], { cwd, columns });
         expectOk(r);
         const out = r.stdout.toString();
         for (const l of out.split("\n")) expect(l.length, l).toBeLessThanOrEqual(columns);
