@@ -34,7 +34,8 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
-say() { printf '\n%s%s%s\n' "$bold" "$(printf '# %s' "$*" | fold -s -w "$cols")" "$plain"; }
+# Each line of a wrapped sentence starts with "# " too (fold -s leaves a trailing space: cut it).
+say() { printf '\n%s%s%s\n' "$bold" "$(printf '%s\n' "$*" | fold -s -w "$((cols - 2))" | sed 's/ *$//; s/^/# /')" "$plain"; }
 run() {
   printf '$ %s\n' "$*"
   if [ "${STEP:-}" = 1 ]; then read -r _ </dev/tty; fi
@@ -72,5 +73,5 @@ run "mkdir attacker && cp gov.key attacker/stolen.key"
 say "The attacker reads Alice's message — and every other escrowed message, past and future."
 run "doormat decrypt -i attacker/stolen.key msg.age"
 
-say "Now at scale: thousands of users, two services, one leak."
+say "Now at scale: 500 users, 2,000 messages on each of two services, one leak."
 run "doormat demo leak --users 500 --messages 2000 --width $cols"

@@ -5,7 +5,7 @@
 // took 2.06x `node -e 0` from tsc's ~30 modules and 1.55x from this bundle (issue: <= 1.6x).
 // tsc still type-checks and emits dist/ (the library entry and its declarations); only the
 // `doormat` command runs from the bundle. Lazy imports stay lazy: they become chunks.
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 /**
@@ -26,11 +26,17 @@ const lazyChildProcess = {
   },
 };
 
-rmSync("dist/cli", { recursive: true, force: true }); // no stale chunks from earlier builds
+// Built beside dist/cli, then moved in file by file (each rename replaces a file atomically),
+// then stale chunks of earlier builds are removed. Deleting dist/cli before building left it
+// missing for seconds, and a `doormat` run meanwhile (a linked command on stage, a second test
+// run, `npm test` beside the demo) died with ERR_MODULE_NOT_FOUND. With unchanged sources the
+// chunk names are the same, so a rebuild never takes away a file a running program may import.
+const outdir = `dist/cli.tmp-${process.pid}`;
+rmSync(outdir, { recursive: true, force: true });
 
 await build({
   entryPoints: { doormat: "src/bin.ts", worker: "src/demo/worker.ts", "payload-worker": "src/io/payload-worker.ts" },
-  outdir: "dist/cli",
+  outdir,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -42,3 +48,9 @@ await build({
   plugins: [lazyChildProcess],
   logLevel: "warning",
 });
+
+const built = new Set(readdirSync(outdir));
+mkdirSync("dist/cli", { recursive: true });
+for (const f of built) renameSync(`${outdir}/${f}`, `dist/cli/${f}`);
+rmSync(outdir, { recursive: true, force: true });
+for (const f of readdirSync("dist/cli")) if (!built.has(f)) rmSync(`dist/cli/${f}`, { recursive: true, force: true }); // stale chunks

@@ -744,6 +744,12 @@ describe("help and version", () => {
     }
   });
 
+  it("keygen --help never shows a key file written by tee or >, which would not be mode 0600", async () => {
+    const out = (await doormat(["keygen", "--help"])).stdout.toString();
+    for (const l of out.split("\n").filter((x) => x.startsWith("  $ "))) expect(l, l).not.toMatch(/(tee|>)\s*\S*\.key\b/);
+    expect(out).toContain("standard error when the key goes to a file or a pipe");
+  });
+
   it("--version prints the package.json version", async () => {
     const r = await doormat(["--version"]);
     expectOk(r);
@@ -850,6 +856,37 @@ describe("inspect", () => {
       const out = (await doormat(["inspect", f])).stdout.toString();
       for (const l of out.split("\n")) expect(l.length, l).toBeLessThanOrEqual(80);
     }
+  });
+
+  // The talk (examples/talk.sh) runs inspect on a 60-column screen: the terminal used to cut
+  // "fro|m" and the key id "77|78dc9e" in half.
+  it("text on a narrow terminal wraps between words, never through one", async () => {
+    const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
+    // Named relative to its folder: a file name longer than the line (the scratch path) is cut.
+    for (const f of [plainFile, escrowFile]) {
+      const cwd = path.dirname(f);
+      const wide = (await doormat(["inspect", path.basename(f)], { cwd })).stdout.toString();
+      for (const columns of [40, 60]) {
+        const r = await doormat(["inspect", path.basename(f)], { cwd, columns });
+        expectOk(r);
+        const out = r.stdout.toString();
+        for (const l of out.split("\n")) expect(l.length, l).toBeLessThanOrEqual(columns);
+        expect(words(out)).toEqual(words(wide));
+      }
+    }
+    // -o FILE is not the terminal: the report keeps its 80-column layout.
+    const file = path.join(freshDir(), "report.txt");
+    expectOk(await doormat(["inspect", "-o", file, escrowFile], { columns: 40 }));
+    expect(fs.readFileSync(file, "utf8").split("\n").some((l) => l.length > 40)).toBe(true);
+  });
+
+  it("text: several authorities each hold a key (plural)", async () => {
+    const f = path.join(freshDir(), "two.age");
+    fs.writeFileSync(f, await encryptTo("x", ["-r", keys.alice.pub, "--escrow", keys.auth.pub, "--escrow", keys.carol.pub]));
+    const out = (await doormat(["inspect", f])).stdout.toString().replace(/\s+/g, " ");
+    expect(out).toMatch(/Authorities [0-9a-f]{8} and [0-9a-f]{8} each hold a key that opens it/);
+    expect(out).toContain("a copy of any one of those keys.");
+    expect((await doormat(["inspect", escrowFile])).stdout.toString().replace(/\s+/g, " ")).toContain(`Authority ${authId()} holds a key that opens it`);
   });
 
   it("--json: the documented snake_case document, for a plain binary file", async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DemoEvent } from "../src/demo/events.js";
+import { SCENARIOS } from "../src/demo/registry.js";
 import { doormat } from "./cli-harness.js";
 import { demoEvents, summaryOf } from "./demo-harness.js";
 
@@ -117,6 +118,17 @@ describe("demo leak --json", () => {
     for (const l of commands.split("\n")) expect([...l].length, l).toBeLessThanOrEqual(80);
     expect(top).not.toMatch(/^\s+--users <N>/m); // options are per scenario
     expect((await doormat(["demo", "--list"])).stdout.toString("utf8")).toMatch(/^leak\s+two services/);
+  });
+
+  it("each scenario's --help opens with its title and summary as two sentences", async () => {
+    // They were joined by a colon: "Forward secrecy, measured: a seized phone against a leaked
+    // escrow key: static keys vs ...", two colons in one sentence.
+    for (const s of SCENARIOS) {
+      const text = (await doormat(["demo", s.name, "--help"])).stdout.toString("utf8");
+      const description = text.slice(text.indexOf("\n\n") + 2, text.indexOf("\n\nOptions:")).replace(/\s+/g, " ");
+      const title = /[?.!]$/.test(s.title) ? s.title : `${s.title}.`;
+      expect(description).toBe(`${title} ${s.summary.charAt(0).toUpperCase()}${s.summary.slice(1)}.`);
+    }
   });
 
   it("every --help fits 80 columns, apart from example command lines", async () => {

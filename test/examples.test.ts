@@ -38,6 +38,9 @@ describe("examples/", () => {
     const lines = documented.stdout.split("\n");
     const ours = [...lines.filter((l) => l.startsWith("# ") || l.startsWith("$ ")), ...lines.slice(lines.findIndex((l) => l.startsWith("$ doormat demo")))];
     for (const l of ours) expect([...l].length, l).toBeLessThanOrEqual(60);
+    // A sentence that wraps keeps its "# " on every line, without a trailing space.
+    expect(lines).toContain("# escrowed message, past and future.");
+    for (const l of lines.filter((x) => x.startsWith("# "))) expect(l, l).not.toMatch(/\s$/);
     const anywhere = spawnSync("bash", [join(ROOT, "examples/talk.sh")], { cwd: dir, env: cliEnv({ DOORMAT: "", PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }), encoding: "utf8", timeout: 240_000 });
     expect(anywhere.status).toBe(0);
     expect(anywhere.stdout).toContain("What one leaked key did");

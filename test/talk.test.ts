@@ -80,6 +80,18 @@ describe("the show at any width", () => {
     expect(await show(width, false)).toMatchSnapshot();
   });
 
+  it("--clear makes every scene, and the summary after the last one, a slide of its own", async () => {
+    const { target, text } = collect(true);
+    const r = terminalRenderer(target, plainChalk, { width: 60, clear: true, pacing: { mode: "none" } });
+    for (const e of EVENTS) await r.render(e);
+    await r.end();
+    const slides = text().split("\u001b[H\u001b[2J").slice(1);
+    const scenes = EVENTS.filter((e) => e.type === "scene").length;
+    expect(slides).toHaveLength(scenes + 1);
+    expect(slides[scenes]).toMatch(/^ What one leaked key did \n/);
+    expect(slides[scenes]).not.toMatch(/ · /); // no scene title above the summary
+  });
+
   it("follows a terminal resized during the show from the next scene on", async () => {
     const { target, text } = collect(false);
     let columns = 100;
@@ -312,6 +324,16 @@ describe("keys", () => {
     await s.end();
     expect(text()).toContain("scene 1 runs first, without output");
     expect(text()).not.toContain("1 · A key under the doormat");
+  });
+
+  it("--from-scene 3 says \"scenes 1 and 2\", not \"scenes 1 to 2\"; 4 says \"1 to 3\"", async () => {
+    for (const [from, said] of [[3, "scenes 1 and 2 run first, without output"], [4, "scenes 1 to 3 run first, without output"]] as const) {
+      const { target, text } = collect(false);
+      const s = slideShow(terminalRenderer(target, plainChalk, { pacing: { mode: "none" } }), null, { step: false, fromScene: from, chalk: plainChalk });
+      for (const e of EVENTS) await s.render(e);
+      await s.end();
+      expect(text()).toContain(said);
+    }
   });
 
   it("a quit key from the show is ShowQuit", async () => {

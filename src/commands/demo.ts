@@ -100,6 +100,14 @@ function listText(): string {
   return SCENARIOS.map((s) => `${s.name.padEnd(16)} ${s.summary}`).join("\n") + "\n";
 }
 
+/**
+ * A scenario's help description: its title and its summary as two sentences. Joined with a
+ * colon they read "Forward secrecy, measured: a seized phone ...: static keys vs ...".
+ */
+function helpDescription(title: string, summary: string): string {
+  const sentence = (t: string): string => (/[.?!]$/.test(t) ? t : `${t}.`);
+  return `${sentence(title)} ${sentence(summary.charAt(0).toUpperCase() + summary.slice(1))}`;
+}
 export function makeDemoCommand(ctx: () => Context) {
   const demo = new Command("demo")
     .description("scripted demonstrations with real cryptography (default: leak)")
@@ -120,7 +128,7 @@ Examples:
   for (const scenario of SCENARIOS) {
     const sub = new Command(scenario.name)
       .summary(scenario.summary)
-      .description(`${scenario.title}: ${scenario.summary}`)
+      .description(helpDescription(scenario.title, scenario.summary))
       // Operands only reach a scenario when its name was left out (`doormat demo nosuch`).
       .addArgument(new Argument("[operands...]").argOptional())
       .usage("[options]");

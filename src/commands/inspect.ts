@@ -131,7 +131,7 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
           if (entry?.error) throw entry.error;
           const report = await inspectOne(file);
           const given = paths.length === 0 ? undefined : file;
-          const text = format === "json" ? JSON.stringify(inspectJson(report, given), null, 2) + "\n" : (await import("../ui/inspect-view.js")).renderInspect(report, given, c.chalk);
+          const text = format === "json" ? JSON.stringify(inspectJson(report, given), null, 2) + "\n" : (await import("../ui/inspect-view.js")).renderInspect(report, given, c.chalk, opts.output === undefined ? c.columns : undefined);
           await out.write(new TextEncoder().encode(text));
           await out.commit();
           if (opts.denyEscrow && report.lawfulAccess) {

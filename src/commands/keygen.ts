@@ -40,9 +40,9 @@ Examples:
   $ doormat keygen --authority "Five Eyes lawful access" -o authority.key
   $ doormat keygen --pq -o alice-pq.key               # post-quantum (age1pq1…, 1959 characters)
   $ doormat keygen --pq --authority "Five Eyes" -o authority-pq.key
-  $ doormat keygen | tee bob.key | doormat pubkey
+  $ doormat keygen -o bob.key && doormat pubkey bob.key > bob.pub   # share bob.pub
 
-The public key (recipient) is printed to standard error when the key goes to a file.
+The public key (recipient) is printed to standard error when the key goes to a file or a pipe.
 Keys are always made with the operating system's random generator, never from --seed.`)
     .action(async (opts) => {
       const c = ctx();

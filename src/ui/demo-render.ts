@@ -297,7 +297,12 @@ export function terminalRenderer(out: RenderTarget, c: ChalkInstance, options: T
         const rows = e.rows;
         const labelWidth = Math.min(44, Math.max(...rows.map((r) => r.label.length)));
         const valueWidth = Math.max(...rows.map((r) => r.value.length));
-        await say(["", c.bold.inverse(` ${e.title} `.slice(0, width)), ""]);
+        // --clear: the summary is a slide of its own (under the last scene it ran off a 30-row screen).
+        if (options.clear && out.isTTY) {
+          await endBar();
+          await out.write("\u001b[H\u001b[2J");
+          await say([c.bold.inverse(` ${e.title} `.slice(0, width)), ""]);
+        } else await say(["", c.bold.inverse(` ${e.title} `.slice(0, width)), ""]);
         if (2 + labelWidth + 2 + valueWidth <= width) {
           await say(rows.flatMap((r) => {
             const label = wrap(r.label, "  ", 2 + labelWidth);

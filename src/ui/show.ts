@@ -88,7 +88,7 @@ export function slideShow(live: TerminalRenderer, keys: KeySource | null, option
       if (silent()) {
         if (!noted && options.fromScene > 1) {
           noted = true;
-          const before = options.fromScene === 2 ? "scene 1 runs" : `scenes 1 to ${options.fromScene - 1} run`;
+          const before = options.fromScene === 2 ? "scene 1 runs" : options.fromScene === 3 ? "scenes 1 and 2 run" : `scenes 1 to ${options.fromScene - 1} run`;
           await live.render({ type: "step", text: `${before} first, without output, so that the numbers from scene ${options.fromScene} on are real` });
         }
         if (e.type === "progress") await live.transient(e);
