@@ -122,6 +122,12 @@ describe("the show at any width", () => {
     expect(progressLine("searching with the vendor's d", 4096, 65_536, 80, { elapsed: 2, left: 30, rate: 2048 })).toMatch(/ 0:02  2,048\/s ETA  0:30$/);
     // Narrow: the bar shrinks, then counts go, never past the width.
     for (const w of [40, 45, 50, 60]) expect(progressLine("decrypting the whole archive", 123_456, 200_000, w, { elapsed: 75, left: 50 }).length).toBeLessThan(w);
+    // The estimate is the last field to go: a long task name at 60 columns still shows it.
+    const narrow = progressLine("searching with the intruder's d", 1024, 2048, 60, { elapsed: 2, left: 2, rate: 512 });
+    expect(narrow.length).toBeLessThan(60);
+    expect(narrow).toMatch(/ETA {2}0:02$/);
+    expect(progressLine("encrypting", 100, 1000, 56, { elapsed: 1, left: 9, rate: 100 })).toMatch(/ 10% {2}0:01 {3}100\/s ETA {2}0:09$/);
+    expect(progressLine("encrypting", 100, 1000, 48, { elapsed: 1, left: 9, rate: 100 })).toMatch(/ 10% {2}0:01 ETA {2}0:09$/);
   });
 
   it("keeps every field of a bar at one width for the whole task, so the bar never jumps", () => {

@@ -84,7 +84,8 @@ function clock(seconds: number): string {
 
 /**
  * One progress line that fits `width - 1` columns (the last column is left free, so the
- * terminal never wraps it): the bar shrinks first, then the counts go, then the task is cut.
+ * terminal never wraps it): the bar shrinks first, then the counts, the rate and the elapsed
+ * time go, the estimate last, then the task is cut.
  * Every field keeps one width for the whole task (the count is padded to the total's width,
  * the clocks to 5 columns, the estimate shows `-:--` until it is known), so the bar never
  * jumps as the numbers grow.
@@ -98,7 +99,10 @@ export function progressLine(task: string, done: number, total: number, width: n
   // The rate (items per second, e.g. Dual EC candidates) goes with the ETA, from the same
   // estimate; like every field it keeps one width for the run ("-/s" until there is one).
   const rate = timing === undefined ? "" : ` ${(timing.rate === undefined ? "-/s" : `${formatCount(Math.round(timing.rate))}/s`).padStart(whole.length + 2)}`;
-  const time = timing === undefined ? "" : `${clock(timing.elapsed)}${rate} ETA ${timing.left === undefined ? " -:--" : clock(timing.left)}`;
+  const eta = timing === undefined ? "" : `ETA ${timing.left === undefined ? " -:--" : clock(timing.left)}`;
+  const elapsed = timing === undefined ? "" : clock(timing.elapsed);
+  const time = timing === undefined ? "" : `${elapsed}${rate} ${eta}`;
+  const timeWithoutRate = timing === undefined ? "" : `${elapsed} ${eta}`;
   const room = width - 1;
   const fit = (name: string, tail: string[]): string | null => {
     const fixed = `  ${name} [] ${[pct, ...tail].join(" ")}`.length;
@@ -107,7 +111,8 @@ export function progressLine(task: string, done: number, total: number, width: n
     const filled = Math.round((bar * done) / total);
     return `  ${name} [${"█".repeat(filled)}${"░".repeat(bar - filled)}] ${[pct, ...tail].join(" ")}`;
   };
-  const tails = [[counts, time], [time], [counts], []].map((t) => t.filter(Boolean));
+  // Narrower: the counts go first, then the rate, then the elapsed time; the ETA stays longest.
+  const tails = [[counts, time], [time], [timeWithoutRate], [eta], [counts], []].map((t) => t.filter(Boolean));
   for (const tail of tails) {
     const line = fit(task, tail);
     if (line !== null) return line;
