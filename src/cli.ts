@@ -47,7 +47,8 @@ Examples:
   $ doormat inspect msg.age
 
 Exit status: 0 success, 1 any failure, 3 escrow found (inspect --deny-escrow),
-130 interrupted, 141 output pipe closed by its reader (e.g. "| head").
+130 interrupted (Ctrl-C), 129 or 143 stopped by SIGHUP or SIGTERM,
+141 output pipe closed by its reader (e.g. "| head").
 Docs: README.md, docs/FORMAT.md. npm package: keys-under-doormats.`);
 
   // The context (colour needs the global flags) is built once options are parsed, before any

@@ -247,7 +247,12 @@ export function openShowTerminal(onInterrupt: () => void): ShowTerminal | null {
     }
   };
   process.once("exit", restore);
-  const reader = keyReader(term.input, onInterrupt, term.output, () => {
+  // Ctrl-C: erase the prompt before the signal handler moves to a new line, or it stays on screen.
+  const interrupt = (): void => {
+    restore();
+    onInterrupt();
+  };
+  const reader = keyReader(term.input, interrupt, term.output, () => {
     process.off("exit", restore);
     restore();
     term.close();
