@@ -52,16 +52,23 @@ const PIPE_SETTLE_MS = 150;
 
 /** The pause after each scene on a terminal, and in recordings without --pace. */
 const DEFAULT_PACE_MS = 1200;
+/**
+ * Longest --pace (an hour; --step waits for ever). Node's timers hold at most 2^31 - 1 ms and
+ * turn anything longer into 1 ms with a TimeoutOverflowWarning on stderr.
+ */
+const MAX_PACE_MS = 3_600_000;
+/** Widest layout --width and COLUMNS may ask for; wider COLUMNS values are ignored. */
+const MAX_COLUMNS = 1000;
 
 function addShowOptions(cmd: Command, scenario: ScenarioInfo): void {
   cmd
     .option("--seed <SEED>", "reproducible run: every key and message derives from SEED (demo keys only)")
     .option("--json", "write the events as JSON lines instead of the show")
     .option("--step", "slides: wait for a key after each scene (next: Enter, Space, →, ↓, PageDown, n; back: ←, ↑, PageUp, p; quit: q, Esc)")
-    .option("--pace <MS>", "pause MS milliseconds after each scene (also when output is not a terminal)", parseIntOption("pace"))
+    .option("--pace <MS>", "pause MS milliseconds after each scene (also when output is not a terminal)", parseIntOption("pace", `0 to ${MAX_PACE_MS}`))
     .option("--clear", "clear the screen at each scene, so each scene is a slide")
     .option("--from-scene <N>", `show from scene N (the scenes before it run without output, so its numbers are real; 1 to ${scenario.scenes.length})`, parseIntOption("from-scene", `1 to ${scenario.scenes.length}`, scenario.name))
-    .option("--width <N>", "lay the show out for N columns (default: the terminal's, or COLUMNS; used from 40 to 100)", parseIntOption("width", "1 to 1000"))
+    .option("--width <N>", "lay the show out for N columns (default: the terminal's, or COLUMNS; used from 40 to 100)", parseIntOption("width", `1 to ${MAX_COLUMNS}`))
     .option("--cast <FILE>", "also record the show as an asciicast v2 file (asciinema), one marker per scene");
   if (scenario.writesWorld) {
     cmd.option("--out <DIR>", "write the world (keys, every ciphertext, a manifest, a README) into DIR, whole or not at all");
@@ -176,7 +183,8 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   if (opts.seed === "") throw new CliError("--seed needs a value", { hints: ["any word or number, e.g. --seed 42"] });
   if (opts.force && opts.out === undefined && opts.cast === undefined) throw new CliError(`--force only applies to ${scenario.writesWorld ? "--out and --cast" : "--cast"}`);
   if (opts.threads !== undefined && (opts.threads < 1 || opts.threads > 64)) throw new CliError("--threads must be a whole number from 1 to 64");
-  if (opts.width !== undefined && (opts.width < 1 || opts.width > 1000)) throw new CliError("--width must be a whole number from 1 to 1000", { hints: help });
+  if (opts.width !== undefined && (opts.width < 1 || opts.width > MAX_COLUMNS)) throw new CliError(`--width must be a whole number from 1 to ${MAX_COLUMNS}`, { hints: help });
+  if (opts.pace !== undefined && opts.pace > MAX_PACE_MS) throw new CliError(`--pace must be a whole number from 0 to ${MAX_PACE_MS} (milliseconds), not ${opts.pace}`, { hints: ["for a pause that waits for you, use --step"] });
   const fromScene = opts.fromScene ?? 1;
   if (fromScene < 1 || fromScene > scenario.scenes.length) throw new CliError(`--from-scene must be a whole number from 1 to ${scenario.scenes.length}, not ${fromScene}`, { hints: help });
   if (opts.json && (opts.step || opts.clear || opts.fromScene !== undefined || opts.cast !== undefined)) throw new CliError("--json writes events, not a show: --step, --clear, --from-scene and --cast do not apply");
@@ -194,7 +202,8 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   // The width: --width, else COLUMNS, else the terminal's (stdout's, or the one --step reads
   // keys from when stdout is a pipe: the speaker's screen), else 80; laid out within 40–100.
   const envColumns = /^[0-9]+$/.test(c.env["COLUMNS"] ?? "") ? Number(c.env["COLUMNS"]) : undefined;
-  const fixedWidth = opts.width ?? (envColumns !== undefined && envColumns > 0 ? envColumns : undefined);
+  // A COLUMNS the --width check would refuse (0, or 400 nines: Infinity, a null cast width) is ignored.
+  const fixedWidth = opts.width ?? (envColumns !== undefined && envColumns > 0 && envColumns <= MAX_COLUMNS ? envColumns : undefined);
   const screenNow = (): number => fixedWidth ?? c.currentColumns?.() ?? c.columns ?? terminal?.columns ?? render.WIDTH;
   const screen = screenNow();
   const width = render.layoutWidth(screen);

@@ -111,10 +111,10 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
       const expanded = await expandInputs(args);
       const single = args.length === 1 && !expanded.sawDirectory && (format === "text" || format === "json");
 
-      const inspectOne = async (file: string, found = false): Promise<InspectReport> => {
+      const inspectOne = async (file: string, found = false, fsPath?: Buffer): Promise<InspectReport> => {
         const inspector = new Inspector();
         try {
-          for await (const chunk of openInput(file, c.stdin, { regularOnly: found })) inspector.push(chunk);
+          for await (const chunk of openInput(file, c.stdin, { regularOnly: found, ...(fsPath ? { fsPath } : {}) })) inspector.push(chunk);
           return inspector.finish();
         } catch (e) {
           throw describeAgeError(e, file);
@@ -156,7 +156,7 @@ Escrow disguised as a plain X25519 recipient (--escrow-covert) cannot be seen in
             continue;
           }
           try {
-            entries.push({ file: e.path, report: await inspectOne(e.path, e.found === true) });
+            entries.push({ file: e.path, report: await inspectOne(e.path, e.found === true, e.fsPath) });
           } catch (err) {
             if (!(err instanceof CliError)) throw err;
             // The line already names the file: drop the name that starts the message.

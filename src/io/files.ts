@@ -36,6 +36,7 @@ export function fsError(e: unknown, file: string, doing: string): CliError {
     case "ENOSPC": return new CliError(`cannot ${doing} ${q}: no space left on device`);
     case "ENAMETOOLONG": return new CliError(`cannot ${doing} ${q}: the name is too long`);
     case "EROFS": return new CliError(`cannot ${doing} ${q}: read-only file system`);
+    case "ELOOP": return new CliError(`cannot ${doing} ${q}: too many levels of symbolic links (a symbolic link loop)`);
     default: return new CliError(`cannot ${doing} ${q}: ${(e as Error | undefined)?.message ?? String(e)}`);
   }
 }
@@ -126,11 +127,29 @@ export async function readAll(stream: Readable, limit = Number.MAX_SAFE_INTEGER,
  */
 export async function readKeyFileBytes(file: string, what: string, stdin: Readable): Promise<Uint8Array> {
   if (file === "-") return readAll(stdin, MAX_KEY_FILE, `${what} on standard input`);
+  const tooLarge = (): CliError => new CliError(`${what} ${JSON.stringify(file)} is too large to be a key file`);
   try {
     const st = await fsp.stat(file);
     if (st.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
-    if (st.size > MAX_KEY_FILE) throw new CliError(`${what} ${JSON.stringify(file)} is too large to be a key file`);
-    return await fsp.readFile(file);
+    if (st.size > MAX_KEY_FILE) throw tooLarge();
+    // Read at most the limit whatever stat said: a device (-R /dev/zero) or a pipe has size 0
+    // and no end, and readFile would take gigabytes before failing; a file may also grow.
+    const fh = await fsp.open(file, "r");
+    try {
+      const parts: Buffer[] = [];
+      let n = 0;
+      for (;;) {
+        const buf = Buffer.allocUnsafe(1 << 16);
+        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) break;
+        n += bytesRead;
+        if (n > MAX_KEY_FILE) throw tooLarge();
+        parts.push(buf.subarray(0, bytesRead));
+      }
+      return new Uint8Array(Buffer.concat(parts, n));
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw fsError(e, file, `read ${what}`);
@@ -210,13 +229,15 @@ export async function openIfLarge(file: string | undefined): Promise<fsp.FileHan
  * @param options.regularOnly - refuse anything but a regular file, without blocking: the file is
  *   opened non-blocking (a FIFO with no writer would otherwise hang the open) and checked
  *   before any read (for files found by walking a directory, which may change under us)
+ * @param options.fsPath - the path's bytes, opened instead of `file` (then only its name for
+ *   messages) when a name on it is not valid UTF-8 (see io/walk.ts)
  */
-export function openInput(file: string | undefined, stdin: Readable, options: { regularOnly?: boolean } = {}): AsyncIterable<Uint8Array> {
+export function openInput(file: string | undefined, stdin: Readable, options: { regularOnly?: boolean; fsPath?: Buffer } = {}): AsyncIterable<Uint8Array> {
   if (file === undefined || file === "-") return stdin as AsyncIterable<Uint8Array>;
   return (async function* () {
     let handle: fsp.FileHandle;
     try {
-      handle = await fsp.open(file, options.regularOnly ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK : "r");
+      handle = await fsp.open(options.fsPath ?? file, options.regularOnly ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK : "r");
     } catch (e) {
       throw fsError(e, file, "open input");
     }

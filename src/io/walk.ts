@@ -23,6 +23,11 @@ export interface InputEntry {
   readonly skipped?: string;
   /** Found by walking a directory (then only a regular file may be read: see openInput). */
   readonly found?: true;
+  /**
+   * The path's bytes, when a name on it is not valid UTF-8: `path` then shows each bad byte as
+   * U+FFFD and names no file, so the file must be opened by these bytes.
+   */
+  readonly fsPath?: Buffer;
 }
 
 /** What a file that is not a regular file or directory is, for a note. */
@@ -37,6 +42,11 @@ export function specialFileKind(st: { isFIFO(): boolean; isSocket(): boolean; is
 
 /** The suffix of files picked up inside directories. */
 export const AGE_SUFFIX = ".age";
+
+/** `{ fsPath: raw }` when the displayed path `shown` does not spell the bytes `raw`, else nothing. */
+function bytesIfNeeded(shown: string, raw: Buffer): { fsPath?: Buffer } {
+  return Buffer.from(shown).equals(raw) ? {} : { fsPath: raw };
+}
 
 /** The result of {@link expandInputs}. */
 export interface ExpandedInputs {
@@ -69,31 +79,42 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
     entries.push(e);
   };
 
-  const walk = async (dir: string): Promise<number> => {
-    let list: Dirent[];
+  // Names are read as bytes: one that is not valid UTF-8 (a file from another system, or a
+  // hostile one) would otherwise be shown and opened as a name with U+FFFD in it, which names
+  // no file ("no such file"), and its escrow would go unreported.
+  const walk = async (dir: string, rawDir: Buffer): Promise<number> => {
+    let list: Dirent<Buffer>[];
     try {
-      list = await fsp.readdir(dir, { withFileTypes: true });
+      list = await fsp.readdir(rawDir, { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
-      add({ path: dir, error: fsError(e, dir, "read directory") });
+      add({ path: dir, error: fsError(e, dir, "read directory"), ...bytesIfNeeded(dir, rawDir) });
       return 1;
     }
-    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const named = list.map((d) => ({ d, name: d.name.toString("utf8") }));
+    named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Buffer.compare(a.d.name, b.d.name)));
     let found = 0;
-    for (const d of list) {
-      const p = path.join(dir, d.name);
+    for (const { d, name } of named) {
+      const p = path.join(dir, name);
+      const raw = Buffer.concat([rawDir, Buffer.from(path.sep), d.name]);
+      const fsPath = bytesIfNeeded(p, raw);
       if (d.isDirectory()) {
-        found += await walk(p);
-      } else if (d.name.endsWith(AGE_SUFFIX)) {
+        found += await walk(p, raw);
+      } else if (name.endsWith(AGE_SUFFIX)) {
         if (d.isFile()) {
-          add({ path: p, found: true });
+          add({ path: p, found: true, ...fsPath });
           found++;
         } else if (d.isSymbolicLink()) {
-          const st = await fsp.stat(p).catch(() => null);
+          let statError: unknown;
+          const st = await fsp.stat(raw).catch((e: unknown) => {
+            statError = e;
+            return null;
+          });
           if (st?.isFile()) {
-            add({ path: p, found: true });
+            add({ path: p, found: true, ...fsPath });
             found++;
           } else if (st === null) {
-            add({ path: p, error: fsError(Object.assign(new Error("dangling link"), { code: "ENOENT" }), p, "open input") });
+            // Dangling (ENOENT), a loop (ELOOP), or a target we may not see (EACCES).
+            add({ path: p, error: fsError(statError, p, "open input") });
             found++;
           } else {
             add({ path: p, skipped: `a symbolic link to ${specialFileKind(st)}${st.isDirectory() ? " (not followed)" : ""}, not a regular file` });
@@ -126,7 +147,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
       continue;
     }
     sawDirectory = true;
-    if ((await walk(arg)) === 0) emptyDirectories.push(arg);
+    if ((await walk(arg, Buffer.from(arg))) === 0) emptyDirectories.push(arg);
   }
   return { entries, sawDirectory, emptyDirectories };
 }
