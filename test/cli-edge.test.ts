@@ -100,6 +100,16 @@ describe("messages", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("--seed needs a value");
   });
+
+  it("an empty --out or --cast names the option, and writes nothing", async () => {
+    for (const [flag, said] of [["--out", "--out needs a directory name"], ["--cast", "--cast needs a file name"]] as const) {
+      const r = await doormat(["demo", "leak", flag, "", "--users", "2", "--messages", "1"]);
+      expect(r.code).toBe(1);
+      oneError(r.stderr);
+      expect(r.stderr).toContain(said);
+      expect(r.stdout.length).toBe(0);
+    }
+  });
 });
 
 describe("inspect on a cut payload", () => {

@@ -181,6 +181,8 @@ async function runScenario(c: Context, scenario: ScenarioInfo, given: Record<str
   const help = [`see "doormat demo ${scenario.name} --help"`];
   if (opts.step && opts.pace !== undefined) throw new CliError("--step and --pace cannot be combined");
   if (opts.seed === "") throw new CliError("--seed needs a value", { hints: ["any word or number, e.g. --seed 42"] });
+  if (opts.out === "") throw new CliError("--out needs a directory name", { hints: ["e.g. --out world/"] });
+  if (opts.cast === "") throw new CliError("--cast needs a file name", { hints: ["e.g. --cast talk.cast"] });
   if (opts.force && opts.out === undefined && opts.cast === undefined) throw new CliError(`--force only applies to ${scenario.writesWorld ? "--out and --cast" : "--cast"}`);
   if (opts.threads !== undefined && (opts.threads < 1 || opts.threads > 64)) throw new CliError("--threads must be a whole number from 1 to 64");
   if (opts.width !== undefined && (opts.width < 1 || opts.width > MAX_COLUMNS)) throw new CliError(`--width must be a whole number from 1 to ${MAX_COLUMNS}`, { hints: help });
