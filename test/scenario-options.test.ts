@@ -3,7 +3,7 @@
  * flags, and errors that name the flag and its range.
  */
 import { describe, expect, it } from "vitest";
-import { OptionError, describeDefault, describeRange, resolveOptions, type ScenarioOption } from "../src/demo/scenario.js";
+import { OptionError, describeDefault, describeRange, flagOption, intOption, resolveOptions, type ScenarioOption } from "../src/demo/scenario.js";
 import { SCENARIOS } from "../src/demo/registry.js";
 
 const OPTIONS: readonly ScenarioOption[] = [
@@ -15,6 +15,17 @@ const OPTIONS: readonly ScenarioOption[] = [
   },
   { kind: "flag", name: "full", description: "search everything" },
 ];
+
+describe("intOption and flagOption", () => {
+  it("give the resolved value, and throw on a name the scenario did not declare or of the other kind", () => {
+    const v = resolveOptions(OPTIONS, { messages: 10, full: true });
+    expect(intOption(v, "event-at")).toBe(5);
+    expect(flagOption(v, "full")).toBe(true);
+    expect(() => intOption(v, "mesages")).toThrow("no whole-number option --mesages");
+    expect(() => intOption(v, "full")).toThrow();
+    expect(() => flagOption(v, "messages")).toThrow("no flag option --messages");
+  });
+});
 
 describe("resolveOptions", () => {
   it("fills defaults, computed ones from the options before them", () => {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ScenarioInfo } from "./scenario.js";
+import { intOption, type ScenarioInfo } from "./scenario.js";
 
 /**
  * What the largest leak run costs, measured with /usr/bin/time -v on the 2-core build machine:
@@ -46,14 +46,14 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
       { kind: "int", name: "messages", description: "messages in each conversation", default: 1000, min: 2, max: 20_000 },
       {
         kind: "int", name: "event-at", description: "the phone is seized and the escrow key leaks right after this message (it counts as past)", min: 1,
-        default: (v) => Math.max(1, Math.floor((v["messages"] as number) / 2)), defaultText: "half of --messages",
-        max: (v) => v["messages"] as number, maxText: "--messages",
+        default: (v) => Math.max(1, Math.floor(intOption(v, "messages") / 2)), defaultText: "half of --messages",
+        max: (v) => intOption(v, "messages"), maxText: "--messages",
       },
       {
         kind: "int", name: "drop", description: "messages to Alice sent before the event that arrive only after it", default: 0, min: 0,
         // A phone keeps at most MAX_SKIP = 1,000 skipped message keys (crypto/signal/ratchet.ts,
         // as Signal's clients do): more delayed messages than that could never be opened.
-        max: (v) => Math.min(v["event-at"] as number, 1000), maxText: "--event-at, at most 1000",
+        max: (v) => Math.min(intOption(v, "event-at"), 1000), maxText: "--event-at, at most 1000",
       },
       { kind: "int", name: "conversations", description: "conversations on the platform (Alice is in one)", default: 20, min: 1, max: 500 },
     ],
@@ -73,8 +73,8 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
       { kind: "int", name: "messages", description: "messages in the conversation", default: 12, min: 2, max: 1000 },
       {
         kind: "int", name: "ghost-at", description: "messages sent before the provider adds its ghost", min: 1,
-        default: (v) => Math.max(1, Math.floor((v["messages"] as number) / 3)), defaultText: "a third of --messages",
-        max: (v) => (v["messages"] as number) - 1, maxText: "--messages minus 1",
+        default: (v) => Math.max(1, Math.floor(intOption(v, "messages") / 3)), defaultText: "a third of --messages",
+        max: (v) => intOption(v, "messages") - 1, maxText: "--messages minus 1",
       },
     ],
     scenes: ["The proposal", "The ghost reads the conversation", "Safety numbers", "Device signatures", "Key transparency", "The silent ghost, and who else uses it"],

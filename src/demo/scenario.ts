@@ -18,6 +18,27 @@ export type OptionValue = number | boolean;
 export type OptionValues = Readonly<Record<string, OptionValue>>;
 
 /**
+ * The value of whole-number option `name`. A name the scenario did not declare (a typo) is a
+ * bug, not a user's mistake: it throws instead of giving `undefined` to arithmetic.
+ * @throws Error if `name` is not a resolved whole-number option
+ */
+export function intOption(values: OptionValues, name: string): number {
+  const v = values[name];
+  if (typeof v !== "number") throw new Error(`no whole-number option --${name} in this scenario`);
+  return v;
+}
+
+/**
+ * The value of flag option `name` (false unless given).
+ * @throws Error if `name` is not a resolved flag option
+ */
+export function flagOption(values: OptionValues, name: string): boolean {
+  const v = values[name];
+  if (typeof v !== "boolean") throw new Error(`no flag option --${name} in this scenario`);
+  return v;
+}
+
+/**
  * A whole-number option, e.g. `--users 1000`.
  *
  * `default` and `max` may be computed from the options declared before this one (e.g.

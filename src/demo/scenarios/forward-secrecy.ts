@@ -15,7 +15,7 @@ import type { RandomSource } from "../../crypto/random.js";
 import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
 import type { FsAttackJob, FsAttackResult, FsSimulateJob, FsSimulateResult } from "../forward-secrecy-jobs.js";
-import type { ScenarioContext } from "../scenario.js";
+import { intOption, type ScenarioContext } from "../scenario.js";
 import { countOf, formatCount as fmt, plural } from "../../ui/numbers.js";
 
 /** What people write. Ordinary, which is the point. */
@@ -107,10 +107,10 @@ function opened(got: readonly (string | null)[], sent: readonly string[]): boole
 /** The forward-secrecy scenario (options and scenes: see ../registry.ts). */
 export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void> {
   const { random } = ctx;
-  const n = ctx.options["messages"] as number;
-  const t = ctx.options["event-at"] as number;
-  const dropAsked = ctx.options["drop"] as number;
-  const k = ctx.options["conversations"] as number;
+  const n = intOption(ctx.options, "messages");
+  const t = intOption(ctx.options, "event-at");
+  const dropAsked = intOption(ctx.options, "drop");
+  const k = intOption(ctx.options, "conversations");
 
   // ── Scene 1 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 1, title: "Three ways to encrypt a chat" };

@@ -21,7 +21,7 @@ import {
 import { openAsDevice, sealToDevices } from "../../crypto/transparency/fanout.js";
 import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
-import type { ScenarioContext } from "../scenario.js";
+import { intOption, type ScenarioContext } from "../scenario.js";
 import { countOf, formatCount as fmt, plural } from "../../ui/numbers.js";
 
 /** The log's clock starts here (a fixed epoch, so --seed runs are identical). */
@@ -120,8 +120,8 @@ export function run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void>
 
 async function* scenes(ctx: ScenarioContext, computeSeconds: () => number): AsyncGenerator<DemoEvent, void, void> {
   const { random } = ctx;
-  const nMessages = ctx.options["messages"] as number;
-  const ghostAt = ctx.options["ghost-at"] as number;
+  const nMessages = intOption(ctx.options, "messages");
+  const ghostAt = intOption(ctx.options, "ghost-at");
 
   // ── Scene 1 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 1, title: "The proposal" };

@@ -14,7 +14,7 @@ import { generateKeyPair } from "../../crypto/keys.js";
 import type { RandomSource } from "../../crypto/random.js";
 import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
-import type { ScenarioContext } from "../scenario.js";
+import { flagOption, intOption, type ScenarioContext } from "../scenario.js";
 import { countOf, formatCount as fmt, plural } from "../../ui/numbers.js";
 
 /** What goes through the tunnel. Ordinary, which is the point. */
@@ -98,9 +98,9 @@ function outputStats(bytes: Uint8Array): { ones: number; bits: number; chi2: num
 /** The kleptography scenario (options and scenes: see ../registry.ts). */
 export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void> {
   const { random } = ctx;
-  const full = ctx.options["full"] === true;
-  const sliceSize = full ? CANDIDATES : (ctx.options["slice"] as number);
-  const nMessages = ctx.options["messages"] as number;
+  const full = flagOption(ctx.options, "full");
+  const sliceSize = full ? CANDIDATES : intOption(ctx.options, "slice");
+  const nMessages = intOption(ctx.options, "messages");
   /**
    * Seconds of cryptography outside the searches (generators, sessions, predictions, output
    * tests), for compute_seconds. Measured per step, not from the start: scenes end in pauses,

@@ -17,7 +17,7 @@ import { AuthorityIdentity } from "../../crypto/recipients/escrow.js";
 import { X25519Identity } from "../../crypto/recipients/x25519.js";
 import type { DemoEvent } from "../events.js";
 import { FACTS } from "../facts.js";
-import type { ScenarioContext } from "../scenario.js";
+import { intOption, type ScenarioContext } from "../scenario.js";
 import { countOf, formatCount as fmt, plural } from "../../ui/numbers.js";
 
 /** The governments that signed the 2019 open letter (docs/SOURCES.md, letter2019). */
@@ -100,9 +100,9 @@ function demoKeyFile(kp: X25519KeyPair, seed: string | undefined, extra: string[
 /** The leak scenario (options and title: see ../registry.ts). */
 export async function* run(ctx: ScenarioContext): AsyncGenerator<DemoEvent, void, void> {
   const { random } = ctx;
-  const nUsers = ctx.options["users"] as number;
-  const nMessages = ctx.options["messages"] as number;
-  const nAuthorities = ctx.options["authorities"] as number;
+  const nUsers = intOption(ctx.options, "users");
+  const nMessages = intOption(ctx.options, "messages");
+  const nAuthorities = intOption(ctx.options, "authorities");
 
   // ── Scene 1 ────────────────────────────────────────────────────────────────────────────
   yield { type: "scene", index: 1, title: "A key under the doormat" };
